@@ -1,0 +1,54 @@
+// The backends Assay knows, and which of them can run on this machine.
+import type { ArtifactKind } from '../core/types.ts';
+import type { Availability, Backend } from './backend.ts';
+import { jsBackend } from './js/js-backend.ts';
+
+export const ALL_KINDS: ArtifactKind[] = ['js', 'native', 'wgsl', 'onnx'];
+
+/** Kinds whose backend is not part of this build yet, with the file extensions they will claim. */
+const PLANNED: Record<Exclude<ArtifactKind, 'js'>, string[]> = {
+  native: ['.cc', '.cpp', '.c'],
+  wgsl: ['.wgsl'],
+  onnx: ['.onnx'],
+};
+
+const backends = new Map<ArtifactKind, Backend>([['js', jsBackend]]);
+
+/** Registers a backend (replacing any of the same kind). */
+export function registerBackend(b: Backend): void {
+  backends.set(b.kind, b);
+}
+
+export function backendFor(kind: ArtifactKind): Backend | undefined {
+  return backends.get(kind);
+}
+
+/** The artifact kind of a variant file, from its extension; null for files that are not variants. */
+export function kindOfFile(file: string): ArtifactKind | null {
+  const ext = file.slice(file.lastIndexOf('.'));
+  for (const b of backends.values()) if (b.extensions.includes(ext)) return b.kind;
+  for (const [kind, exts] of Object.entries(PLANNED)) if (exts.includes(ext)) return kind as ArtifactKind;
+  return null;
+}
+
+/** Whether each kind can run here, and why not. */
+export async function availabilityOf(kind: ArtifactKind): Promise<Availability> {
+  const b = backends.get(kind);
+  if (!b) return { ok: false, detail: `the ${kind} backend is not part of this version of Assay` };
+  try {
+    return await b.availability();
+  } catch (e) {
+    return { ok: false, detail: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** Parses a `--backend js,wgsl` list, rejecting unknown names. */
+export function parseKinds(list: string): ArtifactKind[] {
+  const kinds = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = kinds.filter((k) => !ALL_KINDS.includes(k as ArtifactKind));
+  if (bad.length) throw new RangeError(`unknown backend ${bad.map((b) => `"${b}"`).join(', ')}; known: ${ALL_KINDS.join(', ')}`);
+  return kinds as ArtifactKind[];
+}

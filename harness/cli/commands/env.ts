@@ -1,0 +1,10 @@
+// `assay env`: the machine fingerprint and environment, as JSON on stdout.
+import { parseArgs } from 'node:util';
+import { captureEnvironment } from '../../env/environment.ts';
+import { parseOrUsage } from '../args.ts';
+
+export async function envCommand(args: string[]): Promise<number> {
+  parseOrUsage(() => parseArgs({ args, options: {}, allowPositionals: false }), 'env');
+  process.stdout.write(`${JSON.stringify(captureEnvironment(), null, 2)}\n`);
+  return 0;
+}

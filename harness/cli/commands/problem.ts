@@ -1,0 +1,47 @@
+// `assay problem show NAME [--json]`: a problem's signature, for people and agents.
+import { parseArgs } from 'node:util';
+import { describeProblem } from '../../core/describe.ts';
+import { UsageError } from '../../core/errors.ts';
+import { loadProblems } from '../../core/suite.ts';
+import { paramsText } from '../../report/format.ts';
+import { parseOrUsage } from '../args.ts';
+
+export async function problemCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseOrUsage(
+    () => parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } }),
+    'problem',
+  );
+  const [sub, name, ...extra] = positionals;
+  if (sub !== 'show' || !name || extra.length) throw new UsageError('usage: assay problem show NAME [--json]');
+  const problems = await loadProblems();
+  const lp = problems.find((p) => p.problem.name === name);
+  if (!lp) throw new UsageError(`unknown problem "${name}"; known problems: ${problems.map((p) => p.problem.name).join(', ')}`);
+  const d = describeProblem(lp);
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(d, null, 2)}\n`);
+    return 0;
+  }
+  const out = [
+    `${d.name}: ${d.description}`,
+    '',
+    'Axes (cases are the cartesian product):',
+    ...Object.entries(d.axes).map(([k, v]) => `  ${k}: ${v.join(', ')}`),
+    '',
+    'Tensors (in order; inputs first):',
+    ...d.tensors.map((t) => `  ${t.role.padEnd(6)} ${t.name.padEnd(6)} ${t.dtype}[${t.shape.join(', ')}]`),
+    '',
+    `Tolerance: atol ${d.tolerance.atol}, rtol ${d.tolerance.rtol}  (${d.tolerance.rule})`,
+    `  why: ${d.tolerance.reason}`,
+    '',
+    `Work model: flops ${d.work.flops}, bytes ${d.work.bytes}`,
+    ...d.work.at.map((w) => `  ${paramsText(w.params)}: ${w.flops.toExponential(3)} flop, ${w.bytes.toExponential(3)} B`),
+    '',
+    `Variants (reference: ${d.reference}):`,
+    ...d.variants.map((v) => `  ${v.name.padEnd(18)} ${v.kind}`),
+    '',
+    'JS candidate format:',
+    `  ${d.candidate.js}`,
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
+  return 0;
+}

@@ -1,0 +1,79 @@
+// `assay run`: verify and measure cases, print the table, write JSON/markdown.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseKinds } from '../../backends/registry.ts';
+import { EXIT, UsageError } from '../../core/errors.ts';
+import { run } from '../../core/run.ts';
+import type { ArtifactKind } from '../../core/types.ts';
+import { QUICK_BUDGET_S } from '../../measure/measure.ts';
+import { renderConsole } from '../../report/console.ts';
+import { renderJson } from '../../report/json.ts';
+import { renderMarkdown } from '../../report/markdown.ts';
+import { writeOutput } from '../output.ts';
+import { listOption, parseOrUsage } from '../args.ts';
+import { createProgress } from '../progress.ts';
+
+export async function runCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseOrUsage(
+    () =>
+      parseArgs({
+        args,
+        allowPositionals: true,
+        options: {
+          problem: { type: 'string', multiple: true },
+          backend: { type: 'string' },
+          time: { type: 'string' },
+          quick: { type: 'boolean' },
+          json: { type: 'string' },
+          markdown: { type: 'string' },
+          'no-samples': { type: 'boolean' },
+        },
+      }),
+    'run',
+  );
+  let backends: ArtifactKind[] | undefined;
+  if (values.backend !== undefined) {
+    try {
+      backends = parseKinds(values.backend);
+    } catch (e) {
+      throw new UsageError(`--backend: ${(e as Error).message}`);
+    }
+  }
+  let budgetS: number | undefined;
+  if (values.time !== undefined) {
+    budgetS = Number(values.time);
+    if (!(budgetS > 0) || !Number.isFinite(budgetS)) throw new UsageError(`--time takes a positive number of seconds, not "${values.time}"`);
+  } else if (values.quick) budgetS = QUICK_BUDGET_S;
+
+  const paths = positionals.filter((p) => existsSync(p));
+  const filters = positionals.filter((p) => !existsSync(p));
+  const problems = listOption(values.problem);
+  const progress = createProgress();
+  const jsonToStdout = values.json === '-';
+  const mdToStdout = values.markdown === '-';
+
+  let result;
+  try {
+    result = await run({
+      paths,
+      filters,
+      ...(problems.length ? { problems } : {}),
+      ...(backends ? { backends } : {}),
+      measure: { ...(budgetS !== undefined ? { budgetS } : {}), keepSamples: !values['no-samples'] },
+      onEvent: (e) => progress.onEvent(e),
+    });
+  } finally {
+    progress.stop();
+  }
+
+  // the table goes to stdout unless stdout already carries JSON or markdown
+  const tableStream = jsonToStdout || mdToStdout ? process.stderr : process.stdout;
+  tableStream.write(renderConsole(result, { color: Boolean(tableStream.isTTY) && !process.env.NO_COLOR }));
+  if (values.json !== undefined) writeOutput(values.json, renderJson(result));
+  if (values.markdown !== undefined) writeOutput(values.markdown, renderMarkdown(result));
+  for (const [flag, file] of [['json', values.json], ['markdown', values.markdown]] as const) {
+    if (file !== undefined && file !== '-') process.stderr.write(`wrote ${flag} to ${path.relative(process.cwd(), path.resolve(file))}\n`);
+  }
+  return result.cases.some((c) => c.state === 'failed') ? EXIT.regression : EXIT.ok;
+}

@@ -1,0 +1,26 @@
+// The text of `assay help`.
+export const HELP = `assay: is this code correct, and is it faster?
+
+Usage:
+  assay run [PATHS/FILTERS...] [options]   verify and measure cases
+  assay list [PATHS...] [--json]           problems, variants, cases, and usable backends
+  assay env                                the machine fingerprint and environment, as JSON
+  assay problem show NAME [--json]         a problem's tensors, axes, tolerance and work model
+
+Run options:
+  PATHS                 files or folders to search for *.bench.ts / *.bench.js files;
+                        with none, the built-in problems run
+  FILTERS               keep cases whose id contains any of these (e.g. matmul/blocked, n=512)
+  --problem NAME        run these built-in problems (repeatable, or comma-separated)
+  --backend LIST        artifact kinds to run: js,native,wgsl,onnx (default: all)
+  --time SECONDS        sampling budget per case (default 3)
+  --quick               a 0.5 s budget per case
+  --json FILE           write the RunResult JSON to FILE ("-" for stdout)
+  --markdown FILE       write a markdown report to FILE ("-" for stdout)
+  --no-samples          leave raw samples out of the JSON
+
+Exit codes:
+  0  success      1  a case failed verification or threw
+  2  usage, configuration or input error
+  3  a requested backend is unavailable on this machine
+`;

@@ -1,0 +1,44 @@
+// The CLI entry: parses the command line, calls the library, maps the outcome to
+// an exit code. The measuring clock is imported first, before anything that
+// could load user code.
+import '../measure/clock.ts';
+import { describeError, exitCodeOf, UsageError } from '../core/errors.ts';
+import { TOOL_VERSION } from '../core/version.ts';
+import { envCommand } from './commands/env.ts';
+import { listCommand } from './commands/list.ts';
+import { problemCommand } from './commands/problem.ts';
+import { runCommand } from './commands/run.ts';
+import { HELP } from './help.ts';
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  run: runCommand,
+  list: listCommand,
+  env: envCommand,
+  problem: problemCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (cmd === '--version' || cmd === '-v') {
+    process.stdout.write(`${TOOL_VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS[cmd];
+  if (!command) throw new UsageError(`unknown command "${cmd}"; run \`assay help\` for the commands`);
+  return command(rest);
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (e) {
+  process.stderr.write(`assay: ${describeError(e)}\n`);
+  if (!(e instanceof Error) || e.constructor === Error || e.constructor === TypeError) {
+    // not one of Assay's typed errors: show where it came from
+    if (e instanceof Error && e.stack && process.env.ASSAY_DEBUG) process.stderr.write(`${e.stack}\n`);
+  }
+  process.exitCode = exitCodeOf(e);
+}

@@ -1,0 +1,162 @@
+// The suite: finding problems and bench files, and expanding them into the
+// planned cases of a run (axes expanded, filters applied).
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { kindOfFile } from '../backends/registry.ts';
+import { collectBenchFile, type BenchDecl } from './bench.ts';
+import { InputError, UsageError } from './errors.ts';
+import { axisPoints, formatParams } from './problem.ts';
+import type { ArtifactKind, CaseRef, Params, Problem, ProblemSpec } from './types.ts';
+
+/** The package's own `kernels/` folder, where the built-in problems live. */
+export function builtinKernelsDir(): string {
+  return fileURLToPath(new URL('../../kernels/', import.meta.url));
+}
+
+/** A variant file of a problem. */
+export interface VariantFile {
+  /** File name within the problem folder, e.g. `blocked.ts`; this is the variant's name. */
+  name: string;
+  file: string;
+  kind: ArtifactKind;
+  isReference: boolean;
+}
+
+export interface LoadedProblem {
+  problem: Problem;
+  variants: VariantFile[];
+}
+
+/** Loads every `<dir>/<name>/problem.ts`, with its sibling variant files. */
+export async function loadProblems(dir = builtinKernelsDir()): Promise<LoadedProblem[]> {
+  const out: LoadedProblem[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const pdir = path.join(dir, name);
+    const pfile = path.join(pdir, 'problem.ts');
+    if (!statSync(pdir).isDirectory() || !existsSync(pfile)) continue;
+    out.push(await loadProblem(pfile));
+  }
+  return out;
+}
+
+/** Loads one problem file and lists its variants. */
+export async function loadProblem(pfile: string): Promise<LoadedProblem> {
+  let spec: ProblemSpec;
+  try {
+    spec = ((await import(pathToFileURL(pfile).href)) as { default: ProblemSpec }).default;
+  } catch (e) {
+    throw new InputError(`${pfile}: cannot load problem: ${e instanceof Error ? e.message : String(e)}`, pfile);
+  }
+  if (!spec || typeof spec.generate !== 'function') throw new InputError(`${pfile}: the default export must be defineProblem({...})`, pfile);
+  const dir = path.dirname(pfile);
+  const variants: VariantFile[] = [];
+  for (const f of readdirSync(dir).sort()) {
+    if (f === 'problem.ts' || f.startsWith('.') || f.endsWith('.d.ts')) continue;
+    const kind = kindOfFile(f);
+    if (kind) variants.push({ name: f, file: path.join(dir, f), kind, isReference: f === spec.reference });
+  }
+  if (!variants.some((v) => v.isReference)) {
+    throw new InputError(`${pfile}: the reference variant "${spec.reference}" is not in ${dir}`, pfile);
+  }
+  return { problem: { ...spec, dir }, variants };
+}
+
+/** A case ready to be run: which artifact, at which point. */
+export type PlannedCase =
+  | { ref: CaseRef; source: 'variant'; problem: LoadedProblem; variant: VariantFile }
+  | { ref: CaseRef; source: 'bench'; decl: BenchDecl };
+
+export function variantCaseId(problem: string, variant: string, params: Params): string {
+  return `${problem}/${variant}[${formatParams(params)}]`;
+}
+
+/** Expands problems into cases: every variant of an allowed kind at every axis point. */
+export function planProblemCases(problems: LoadedProblem[], kinds: ArtifactKind[]): PlannedCase[] {
+  const out: PlannedCase[] = [];
+  for (const lp of problems) {
+    for (const v of lp.variants) {
+      if (!kinds.includes(v.kind)) continue;
+      for (const params of axisPoints(lp.problem.axes)) {
+        const ref: CaseRef = { id: variantCaseId(lp.problem.name, v.name, params), problem: lp.problem.name, variant: v.name, kind: v.kind, params };
+        out.push({ ref, source: 'variant', problem: lp, variant: v });
+      }
+    }
+  }
+  return out;
+}
+
+const BENCH_FILE = /\.bench\.(ts|mts|js|mjs)$/;
+
+/** Finds bench files under the given paths (files or folders), skipping node_modules and dot folders. */
+export function findBenchFiles(paths: string[]): string[] {
+  const found = new Set<string>();
+  const walk = (p: string): void => {
+    const st = statSync(p);
+    if (st.isFile()) {
+      if (BENCH_FILE.test(p)) found.add(path.resolve(p));
+      return;
+    }
+    if (!st.isDirectory()) return;
+    for (const e of readdirSync(p).sort()) {
+      if (e === 'node_modules' || e.startsWith('.')) continue;
+      walk(path.join(p, e));
+    }
+  };
+  for (const p of paths) {
+    if (!existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
+    const st = statSync(p);
+    if (st.isFile() && !BENCH_FILE.test(p)) throw new UsageError(`${p} is not a bench file (expected a name ending in .bench.ts, .bench.mts, .bench.js or .bench.mjs)`);
+    walk(p);
+  }
+  return [...found];
+}
+
+/** Imports bench files and turns their declarations into cases. A file that fails to load is an input error. */
+export async function planBenchCases(files: string[], cwd: string): Promise<PlannedCase[]> {
+  const out: PlannedCase[] = [];
+  for (const file of files) {
+    let decls: BenchDecl[];
+    try {
+      decls = await collectBenchFile(file, (f) => import(pathToFileURL(f).href));
+    } catch (e) {
+      const { message, line } = loadErrorDetail(e, file);
+      throw new InputError(`${message}`, file, line);
+    }
+    const rel = path.relative(cwd, file) || path.basename(file);
+    const names = new Set<string>();
+    for (const d of decls) {
+      if (names.has(d.name)) throw new InputError(`${rel}: bench "${d.name}" is declared twice; bench names must be unique in a file`, file);
+      names.add(d.name);
+      const ref: CaseRef = { id: `${rel}/${d.name}`, problem: rel, variant: d.name, kind: 'js', params: {} };
+      out.push({ ref, source: 'bench', decl: d });
+    }
+  }
+  return out;
+}
+
+/** Pulls `file:line:col` out of a loader or runtime error, so the message can point at the line. */
+export function loadErrorDetail(e: unknown, file: string): { message: string; line?: number } {
+  const msg = e instanceof Error ? e.message : String(e);
+  const base = path.basename(file);
+  const escaped = base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`${escaped}:(\\d+):(\\d+)`);
+  const fromMsg = msg.match(re);
+  const fromStack = e instanceof Error ? e.stack?.match(re) : null;
+  const m = fromMsg ?? fromStack;
+  const firstLine = msg.split('\n').find((l) => l.trim()) ?? msg;
+  if (m) {
+    const line = Number(m[1]);
+    const clean = firstLine.replace(/^Transform failed with \d+ errors?:?\s*/, '');
+    const detail = msg.includes('ERROR:') ? (msg.split('\n').find((l) => l.includes('ERROR:')) ?? clean) : clean;
+    return { message: `${file}:${line}:${m[2]}: ${detail.replace(/^.*?ERROR:\s*/, '')}`, line };
+  }
+  return { message: `${file}: ${firstLine}` };
+}
+
+/** Keeps the cases whose id contains any of the filters (case-insensitive); all when there are none. */
+export function applyFilters(cases: PlannedCase[], filters: string[]): PlannedCase[] {
+  if (filters.length === 0) return cases;
+  const fs = filters.map((f) => f.toLowerCase());
+  return cases.filter((c) => fs.some((f) => c.ref.id.toLowerCase().includes(f)));
+}

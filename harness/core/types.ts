@@ -1,0 +1,216 @@
+// The shared vocabulary of Assay: problems, artifacts, cases and run results.
+// Every other module speaks in these types; nothing here does any work.
+
+/** Element types a tensor may hold. Only f32 is used by the built-in problems. */
+export type DType = 'f32' | 'i32' | 'u32';
+
+/** The typed array that holds a tensor of each dtype. */
+export interface TypedArrayOf {
+  f32: Float32Array;
+  i32: Int32Array;
+  u32: Uint32Array;
+}
+export type TensorArray = Float32Array | Int32Array | Uint32Array;
+
+/** Axis values of one case, such as `{ n: 512 }`. Every axis value is a non-negative integer. */
+export type Params = Record<string, number>;
+
+/** Named tensors passed to a variant, in the order the problem declares them. */
+export type Tensors = Record<string, TensorArray>;
+
+/** A tensor of a problem's signature. Shapes are written with axis names or numbers: `['n', 'n']`, `[1]`. */
+export interface TensorSpec {
+  name: string;
+  role: 'input' | 'output';
+  dtype: DType;
+  shape: Array<string | number>;
+}
+
+/**
+ * How close a variant's output must be to the reference's.
+ * An element passes when |got - want| <= atol + rtol * |want|.
+ * `atol` and `rtol` are numbers or expressions over the axes (`'4e-8 * n'`).
+ */
+export interface Tolerance {
+  atol: number | string;
+  rtol: number | string;
+  /** Why the tolerance is this value, for a reader of `assay problem show`. */
+  reason: string;
+}
+
+/** The work one call does, as expressions over the axes, used for GFLOP/s and GB/s. */
+export interface WorkModel {
+  flops: string | number;
+  bytes: string | number;
+}
+
+/** The signature every problem variant (and js candidate) implements. It may be async. */
+export type KernelFn = (inputs: Tensors, outputs: Tensors, params: Params) => void | Promise<void>;
+
+/** Seeded random source handed to input generators. */
+export interface Rng {
+  /** Uniform in [0, 1). */
+  next(): number;
+  /** Uniform in [lo, hi). */
+  uniform(lo: number, hi: number): number;
+  /** Uniform integer in [0, n). */
+  int(n: number): number;
+}
+
+/** What `defineProblem` takes. */
+export interface ProblemSpec {
+  name: string;
+  description: string;
+  /** The parameter grid; the cases are its cartesian product. */
+  axes: Record<string, number[]>;
+  tensors: TensorSpec[];
+  /** Seeded, deterministic inputs for one axis point. Must fill every input tensor. */
+  generate: (params: Params, rng: Rng) => Tensors;
+  tolerance: Tolerance;
+  work: WorkModel;
+  /** File name of the sibling variant that is the reference (the oracle), e.g. `reference.ts`. */
+  reference: string;
+}
+
+/** A problem after validation, with the folder it was loaded from. */
+export interface Problem extends ProblemSpec {
+  dir: string;
+}
+
+export type ArtifactKind = 'js' | 'native' | 'wgsl' | 'onnx';
+
+/** One case: an artifact at one axis point, the unit that is measured and compared. */
+export interface CaseRef {
+  /** Stable id, e.g. `matmul/blocked.ts[n=512]` or `bench/json.bench.ts/parse small`. */
+  id: string;
+  /** Problem name, or the bench file's path for plain benchmarks. */
+  problem: string;
+  variant: string;
+  kind: ArtifactKind;
+  params: Params;
+}
+
+/** Summary statistics of one measurement, all times in nanoseconds per iteration. */
+export interface SampleStats {
+  unit: 'ns';
+  /** Number of samples. */
+  n: number;
+  /** Iterations timed together in each sample. */
+  batch: number;
+  median: number;
+  mean: number;
+  min: number;
+  max: number;
+  p99: number;
+  /** Median absolute deviation (unscaled). */
+  mad: number;
+  /** Bootstrap 95% confidence interval of the median. */
+  ci: [number, number];
+  /** Half the CI's width divided by the median. */
+  rel_ci_half_width: number;
+  outliers: OutlierCounts;
+  /** Why sampling stopped: the CI was tight enough, or the time budget ran out. */
+  stop: 'converged' | 'budget' | 'max-samples';
+  /** True when the budget ran out before the CI reached the target width. */
+  noisy: boolean;
+  throughput?: Throughput;
+  verify?: VerifyReport;
+  /** The raw samples in time order (ns per iteration), kept when asked for. */
+  samples?: number[];
+}
+
+/** Tukey-fence outlier counts. Outliers are counted, never dropped. */
+export interface OutlierCounts {
+  low_severe: number;
+  low_mild: number;
+  high_mild: number;
+  high_severe: number;
+}
+
+export interface Throughput {
+  gflops?: number;
+  gbps?: number;
+}
+
+/** The outcome of comparing a variant's outputs with the reference's. */
+export interface VerifyReport {
+  passed: boolean;
+  max_abs_err: number;
+  max_rel_err: number;
+  /** The first failing element, when there is one. */
+  first_bad?: { tensor: string; index: number; got: number; want: number };
+  /** Axis points checked. */
+  points: number;
+}
+
+interface CaseBase extends CaseRef {
+  /** Which timer produced the samples. */
+  timer?: string;
+}
+/** A case that verified and was measured. */
+export interface MeasuredCase extends CaseBase {
+  state: 'measured';
+  stats: SampleStats;
+  /** Median speedup over the problem's reference variant at the same point, when both were measured. */
+  speedup?: number;
+}
+/** A case that could not be prepared, failed verification, or threw while measured. */
+export interface FailedCase extends CaseBase {
+  state: 'failed';
+  error: string;
+  verify?: VerifyReport;
+}
+/** A case that was not run, with the reason (its backend is unavailable, say). */
+export interface SkippedCase extends CaseBase {
+  state: 'skipped';
+  reason: string;
+}
+export type CaseResult = MeasuredCase | FailedCase | SkippedCase;
+
+/** The machine and software a run was taken on. */
+export interface MachineInfo {
+  /** Stable on one machine, different between machines. */
+  id: string;
+  hostname: string;
+  cpu: { model: string; cores: number; speed_mhz: number; flags?: string[] };
+  memory_bytes: number;
+  os: { platform: string; release: string; arch: string; distro?: string };
+  node: string;
+  v8: string;
+  /** Versions of the packages whose behaviour the numbers depend on. */
+  packages: Record<string, string | null>;
+  /** GPU adapter, when the WebGPU backend found one. */
+  gpu?: Record<string, unknown> | null;
+  /** The clock the measuring loop used. */
+  clock: string;
+}
+
+export interface GitInfo {
+  sha: string | null;
+  dirty: boolean | null;
+  branch?: string | null;
+}
+
+/** Resolved options of a run. */
+export interface RunConfig {
+  budget_s: number;
+  warmup_s: number;
+  target_rel_ci: number;
+  min_samples: number;
+  backends: ArtifactKind[];
+  problems: string[] | null;
+  paths: string[];
+  filters: string[];
+}
+
+/** One invocation over many cases, written as one JSON document. */
+export interface RunResult {
+  schema: 1;
+  tool: { name: 'assay'; version: string };
+  started_at: string;
+  finished_at: string;
+  machine: MachineInfo;
+  git: GitInfo;
+  config: RunConfig;
+  cases: CaseResult[];
+}

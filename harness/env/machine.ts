@@ -1,0 +1,113 @@
+// The machine fingerprint: what hardware and software a run was taken on, and a
+// machine id that is stable across runs on one machine and differs between
+// machines, so that baselines are only compared where their numbers mean the same.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import type { MachineInfo } from '../core/types.ts';
+import { measuringClock } from '../measure/clock.ts';
+
+/** The packages whose versions change what the numbers mean. */
+const KEY_PACKAGES = ['tinybench', 'tsx', 'webgpu', 'onnxruntime-node', 'node-addon-api', 'cmake-js'] as const;
+/** CPU flags worth recording: they decide what vector code a native build uses. */
+const KEY_CPU_FLAGS = ['sse4_2', 'avx', 'avx2', 'fma', 'avx512f', 'avx512bw', 'avx512vl', 'avx512_vnni', 'neon', 'asimd'];
+
+function readText(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+function distro(): string | undefined {
+  const rel = readText('/etc/os-release');
+  return rel?.match(/^PRETTY_NAME="?([^"\n]*)"?/m)?.[1];
+}
+
+function cpuFlags(): string[] | undefined {
+  const info = readText('/proc/cpuinfo');
+  const line = info?.match(/^(?:flags|Features)\s*:\s*(.*)$/m)?.[1];
+  if (!line) return undefined;
+  const have = new Set(line.split(/\s+/));
+  return KEY_CPU_FLAGS.filter((f) => have.has(f));
+}
+
+/** The installed version of a package, or null where it is not installed. */
+export function packageVersion(name: string): string | null {
+  const require = createRequire(import.meta.url);
+  try {
+    const pkg = require(`${name}/package.json`) as { version?: string };
+    return pkg.version ?? null;
+  } catch {
+    // packages whose exports hide package.json: find it beside the entry point
+    try {
+      let dir = require.resolve(name);
+      for (let i = 0; i < 6; i++) {
+        dir = dir.slice(0, dir.lastIndexOf('/'));
+        const text = readText(`${dir}/package.json`);
+        if (text) {
+          const pkg = JSON.parse(text) as { name?: string; version?: string };
+          if (pkg.name === name) return pkg.version ?? null;
+        }
+      }
+    } catch {
+      /* not installed */
+    }
+    return null;
+  }
+}
+
+/** The host's persistent identity: systemd's machine id where there is one, else the hostname. */
+function hostIdentity(): string {
+  for (const p of ['/etc/machine-id', '/var/lib/dbus/machine-id']) {
+    const id = readText(p)?.trim();
+    if (id) return id;
+  }
+  return os.hostname();
+}
+
+/**
+ * The machine id: a readable prefix (platform, arch, cores) and a hash of the
+ * host identity and the hardware. A changed CPU, core count or memory size
+ * gives a new id, because old numbers no longer compare.
+ */
+export function machineId(parts: { cpu: string; cores: number; memory: number; arch: string; platform: string; host: string }): string {
+  const memGiB = Math.round(parts.memory / 2 ** 30);
+  const hash = createHash('sha256')
+    .update([parts.host, parts.cpu, parts.cores, memGiB, parts.arch, parts.platform].join('\n'))
+    .digest('hex')
+    .slice(0, 12);
+  return `${parts.platform}-${parts.arch}-${parts.cores}c-${hash}`;
+}
+
+let cached: MachineInfo | null = null;
+
+/** Captures the machine fingerprint (once per process). */
+export function captureMachine(): MachineInfo {
+  if (cached) return { ...cached, clock: measuringClock().name };
+  const cpus = os.cpus();
+  const model = (cpus[0]?.model ?? 'unknown').trim();
+  const cores = cpus.length;
+  const memory = os.totalmem();
+  const packages: Record<string, string | null> = {};
+  for (const p of KEY_PACKAGES) packages[p] = packageVersion(p);
+  const flags = cpuFlags();
+  const osInfo: MachineInfo['os'] = { platform: process.platform, release: os.release(), arch: process.arch };
+  const d = distro();
+  if (d) osInfo.distro = d;
+  cached = {
+    id: machineId({ cpu: model, cores, memory, arch: process.arch, platform: process.platform, host: hostIdentity() }),
+    hostname: os.hostname(),
+    cpu: { model, cores, speed_mhz: cpus[0]?.speed ?? 0, ...(flags ? { flags } : {}) },
+    memory_bytes: memory,
+    os: osInfo,
+    node: process.version,
+    v8: process.versions.v8,
+    packages,
+    gpu: null,
+    clock: measuringClock().name,
+  };
+  return cached;
+}

@@ -1,0 +1,92 @@
+// Measuring one prepared case: warm up and pick a batch size, then sample until
+// the stopping rule says stop, then summarise. The timing loop itself is
+// specialised before timing starts (see batching.ts).
+import type { SampleStats } from '../core/types.ts';
+import { summarize } from '../stats/summary.ts';
+import { calibrate, compileBatchLoop, type Invocable } from './batching.ts';
+import type { Clock } from './clock.ts';
+import { sampleUntilStopped, type SamplingProgress } from './sample-loop.ts';
+import { DEFAULT_MAX_SAMPLES, DEFAULT_MIN_SAMPLES, DEFAULT_TARGET_REL_CI } from './stopping.ts';
+import { tinybenchSource } from './tinybench-source.ts';
+
+/** Options of the measuring loop; `resolveMeasureOptions` fills the defaults. */
+export interface MeasureOptions {
+  /** Sampling budget per case, in seconds. */
+  budgetS: number;
+  /** Warm-up time per case, in seconds. */
+  warmupS: number;
+  targetRelCI: number;
+  minSamples: number;
+  maxSamples: number;
+  /** How long one sample should take; fast functions are batched up to it. */
+  targetSampleNs: number;
+  /** Keep the raw samples in the stats. */
+  keepSamples: boolean;
+}
+
+export const DEFAULT_BUDGET_S = 3;
+export const QUICK_BUDGET_S = 0.5;
+/** One millisecond per sample keeps the clock's cost below 0.01% of each sample. */
+export const DEFAULT_TARGET_SAMPLE_NS = 1e6;
+
+/** Fills in defaults. Warm-up is a tenth of the budget, between 20 ms and 300 ms. */
+export function resolveMeasureOptions(o: Partial<MeasureOptions> = {}): MeasureOptions {
+  const budgetS = o.budgetS ?? DEFAULT_BUDGET_S;
+  if (!(budgetS > 0)) throw new RangeError(`the time budget must be a positive number of seconds, not ${budgetS}`);
+  return {
+    budgetS,
+    warmupS: o.warmupS ?? Math.min(0.3, Math.max(0.02, budgetS / 10)),
+    targetRelCI: o.targetRelCI ?? DEFAULT_TARGET_REL_CI,
+    minSamples: o.minSamples ?? DEFAULT_MIN_SAMPLES,
+    maxSamples: o.maxSamples ?? DEFAULT_MAX_SAMPLES,
+    targetSampleNs: o.targetSampleNs ?? DEFAULT_TARGET_SAMPLE_NS,
+    keepSamples: o.keepSamples ?? true,
+  };
+}
+
+export interface Measurement {
+  stats: SampleStats;
+  /** The clock that timed the samples. */
+  timer: string;
+  warmupNs: number;
+  samplingNs: number;
+}
+
+/** Measures one invocable. Exceptions thrown by the code under test propagate. */
+export async function measure(
+  name: string,
+  inv: Invocable,
+  opts: MeasureOptions,
+  clock: Clock,
+  onProgress?: (p: SamplingProgress) => void,
+): Promise<Measurement> {
+  const loop = compileBatchLoop(inv);
+  const cal = await calibrate(loop, inv, clock, opts.warmupS * 1e9, opts.targetSampleNs);
+  const source = tinybenchSource(name, loop, cal.batch, inv.async, clock);
+  const rule = {
+    minSamples: opts.minSamples,
+    targetRelCI: opts.targetRelCI,
+    budgetNs: opts.budgetS * 1e9,
+    maxSamples: opts.maxSamples,
+  };
+  const out = await sampleUntilStopped(source, rule, clock, onProgress);
+  const s = summarize(out.samples);
+  const stats: SampleStats = {
+    unit: 'ns',
+    n: s.n,
+    batch: cal.batch,
+    median: s.median,
+    mean: s.mean,
+    min: s.min,
+    max: s.max,
+    p99: s.p99,
+    mad: s.mad,
+    ci: s.ci,
+    rel_ci_half_width: s.rel_ci_half_width,
+    outliers: s.outliers,
+    stop: out.stop,
+    noisy: s.rel_ci_half_width > opts.targetRelCI,
+  };
+  if (opts.keepSamples) stats.samples = out.samples;
+  return { stats, timer: clock.name, warmupNs: cal.warmupNs, samplingNs: out.elapsedNs };
+}

@@ -52,8 +52,8 @@ export async function run(opts: RunOptions = {}): Promise<RunResult> {
   const filters = opts.filters ?? [];
   const emit = opts.onEvent ?? (() => {});
 
+  await requireSomeBackend(opts.backends);
   const planned = await planRun({ ...opts, cwd, paths, kinds, filters });
-  await requireSomeBackend(planned, opts.backends);
   emit({ type: 'plan', cases: planned.map((c) => c.ref) });
 
   const results: CaseResult[] = [];
@@ -126,11 +126,10 @@ export async function planRun(p: Plan): Promise<PlannedCase[]> {
 }
 
 /** When the user named backends and none of them can run here, that is exit 3, not a run of skips. */
-async function requireSomeBackend(cases: PlannedCase[], asked: ArtifactKind[] | undefined): Promise<void> {
+async function requireSomeBackend(asked: ArtifactKind[] | undefined): Promise<void> {
   if (!asked?.length) return;
-  const kinds = [...new Set(cases.map((c) => c.ref.kind))];
   const reasons: string[] = [];
-  for (const k of kinds) {
+  for (const k of asked) {
     const a = await availabilityOf(k);
     if (a.ok) return;
     reasons.push(`${k}: ${a.detail}`);

@@ -144,14 +144,21 @@ export function loadErrorDetail(e: unknown, file: string): { message: string; li
   const fromMsg = msg.match(re);
   const fromStack = e instanceof Error ? e.stack?.match(re) : null;
   const m = fromMsg ?? fromStack;
+  const shown = displayPath(file);
   const firstLine = msg.split('\n').find((l) => l.trim()) ?? msg;
   if (m) {
     const line = Number(m[1]);
     const clean = firstLine.replace(/^Transform failed with \d+ errors?:?\s*/, '');
     const detail = msg.includes('ERROR:') ? (msg.split('\n').find((l) => l.includes('ERROR:')) ?? clean) : clean;
-    return { message: `${file}:${line}:${m[2]}: ${detail.replace(/^.*?ERROR:\s*/, '')}`, line };
+    return { message: `${shown}:${line}:${m[2]}: ${detail.replace(/^.*?ERROR:\s*/, '')}`, line };
   }
-  return { message: `${file}: ${firstLine}` };
+  return { message: `${shown}: ${firstLine}` };
+}
+
+/** A path as the user would write it: relative to the working folder when it lies inside it. */
+export function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }
 
 /** Keeps the cases whose id contains any of the filters (case-insensitive); all when there are none. */

@@ -85,7 +85,7 @@ export async function measure(
     rel_ci_half_width: s.rel_ci_half_width,
     outliers: s.outliers,
     stop: out.stop,
-    noisy: s.rel_ci_half_width > opts.targetRelCI,
+    noisy: out.stop !== 'converged',
   };
   if (opts.keepSamples) stats.samples = out.samples;
   return { stats, timer: clock.name, warmupNs: cal.warmupNs, samplingNs: out.elapsedNs };

@@ -1,0 +1,34 @@
+// Assay's public API: everything the CLI does, as typed functions.
+// The measuring clock is imported first, so it is captured before user code loads.
+export { hrtimeClock, measuringClock, useClock, type Clock } from './measure/clock.ts';
+
+export { bench, type BenchOptions } from './core/bench.ts';
+export { defineProblem, mixedFloats, axisPoints, formatParams, generateInputs, allocateTensors, publicSeed, toleranceAt, throughputAt } from './core/problem.ts';
+export { run, planRun, type RunOptions, type RunEvent } from './core/run.ts';
+export { loadProblems, loadProblem, findBenchFiles, builtinKernelsDir, type LoadedProblem, type PlannedCase } from './core/suite.ts';
+export { describeProblem, type ProblemDescription } from './core/describe.ts';
+export { EXIT, UsageError, InputError, BackendUnavailableError, exitCodeOf } from './core/errors.ts';
+export { compileExpr, evalQuantity, ExprError } from './core/expr.ts';
+export type * from './core/types.ts';
+
+export { measure, resolveMeasureOptions, DEFAULT_BUDGET_S, QUICK_BUDGET_S, type MeasureOptions, type Measurement } from './measure/measure.ts';
+export { sampleUntilStopped, type SampleSource, type SamplingOutcome } from './measure/sample-loop.ts';
+export { checkStop, type StopRule } from './measure/stopping.ts';
+export type { Invocable } from './measure/batching.ts';
+
+export { summarize, bootstrapMedianCI, median, mean, mad, quantileSorted, tukeyOutliers, type Summary } from './stats/summary.ts';
+export { createRng, hashSeed } from './stats/random.ts';
+
+export { verifyAt, verifyAll, type Expectation, type VerifyOutcome, type KernelRunner } from './verify/verify.ts';
+export { compareOutputs } from './verify/compare.ts';
+
+export { availabilityOf, registerBackend, ALL_KINDS } from './backends/registry.ts';
+export type { Backend, PreparedKernel, Availability } from './backends/backend.ts';
+
+export { captureEnvironment, type Environment } from './env/environment.ts';
+export { captureMachine, machineId } from './env/machine.ts';
+export { captureGit } from './env/git.ts';
+
+export { renderConsole } from './report/console.ts';
+export { renderMarkdown } from './report/markdown.ts';
+export { renderJson } from './report/json.ts';

@@ -24,13 +24,15 @@ export interface BenchDecl {
 interface Collector {
   file: string | null;
   decls: BenchDecl[];
+  /** Declarations by file: an ES module runs once per process, so a second collection reuses the first. */
+  byFile: Map<string, BenchDecl[]>;
 }
 
 const KEY = Symbol.for('assay.bench.collector');
 
 function collector(): Collector {
   const g = globalThis as unknown as Record<symbol, Collector | undefined>;
-  return (g[KEY] ??= { file: null, decls: [] });
+  return (g[KEY] ??= { file: null, decls: [], byFile: new Map() });
 }
 
 /**
@@ -52,6 +54,8 @@ export function bench<R>(name: string, fn: () => R, options: BenchOptions<R> = {
 /** Imports one bench file and returns what it declared. Import errors propagate to the caller. */
 export async function collectBenchFile(file: string, importer: (file: string) => Promise<unknown>): Promise<BenchDecl[]> {
   const c = collector();
+  const known = c.byFile.get(file);
+  if (known) return [...known];
   const before = c.decls.length;
   c.file = file;
   try {
@@ -59,5 +63,7 @@ export async function collectBenchFile(file: string, importer: (file: string) =>
   } finally {
     c.file = null;
   }
-  return c.decls.splice(before);
+  const decls = c.decls.splice(before);
+  c.byFile.set(file, decls);
+  return [...decls];
 }

@@ -7,6 +7,7 @@ export { defineProblem, mixedFloats, axisPoints, formatParams, generateInputs, a
 export { run, planRun, type RunOptions, type RunEvent } from './core/run.ts';
 export { loadProblems, loadProblem, findBenchFiles, builtinKernelsDir, type LoadedProblem, type PlannedCase } from './core/suite.ts';
 export { describeProblem, type ProblemDescription } from './core/describe.ts';
+export { listSuite, type SuiteListing } from './core/listing.ts';
 export { EXIT, UsageError, InputError, BackendUnavailableError, exitCodeOf } from './core/errors.ts';
 export { compileExpr, evalQuantity, ExprError } from './core/expr.ts';
 export type * from './core/types.ts';

@@ -23,4 +23,5 @@ Exit codes:
   0  success      1  a case failed verification or threw
   2  usage, configuration or input error
   3  a requested backend is unavailable on this machine
+  130  interrupted (Ctrl-C): what was measured is still reported
 `;

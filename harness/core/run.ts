@@ -33,6 +33,8 @@ export interface RunOptions {
   /** A folder of problems to use instead of the built-in `kernels/`. */
   kernelsDir?: string;
   onEvent?: (e: RunEvent) => void;
+  /** Aborting lets the case in hand finish; the cases after it are recorded as skipped. */
+  signal?: AbortSignal;
 }
 
 /** Progress of a run, for reporters and progress bars. */
@@ -59,7 +61,7 @@ export async function run(opts: RunOptions = {}): Promise<RunResult> {
   const results: CaseResult[] = [];
   const ctx = new RunContext(mopts, emit, planned.length);
   for (const [i, pc] of planned.entries()) {
-    const r = await ctx.runCase(pc, i);
+    const r: CaseResult = opts.signal?.aborted ? { ...pc.ref, state: 'skipped', reason: 'the run was interrupted before this case' } : await ctx.runCase(pc, i);
     results.push(r);
     emit({ type: 'case-end', result: r, index: i, total: planned.length });
   }

@@ -14,6 +14,9 @@ import { writeOutput } from '../output.ts';
 import { listOption, parseOrUsage } from '../args.ts';
 import { createProgress } from '../progress.ts';
 
+/** The shell's convention for a command ended by SIGINT. */
+const EXIT_INTERRUPTED = 130;
+
 export async function runCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseOrUsage(
     () =>
@@ -53,9 +56,18 @@ export async function runCommand(args: string[]): Promise<number> {
   const jsonToStdout = values.json === '-';
   const mdToStdout = values.markdown === '-';
 
+  // The first Ctrl-C lets the case in hand finish and still writes the report; the second quits.
+  const interrupt = new AbortController();
+  const onSigint = (): void => {
+    if (interrupt.signal.aborted) process.exit(EXIT_INTERRUPTED);
+    interrupt.abort();
+    process.stderr.write('\nassay: interrupted; finishing the case in hand, then reporting what was measured (Ctrl-C again quits now)\n');
+  };
+  process.on('SIGINT', onSigint);
   let result;
   try {
     result = await run({
+      signal: interrupt.signal,
       paths,
       filters,
       ...(problems.length ? { problems } : {}),
@@ -65,6 +77,7 @@ export async function runCommand(args: string[]): Promise<number> {
     });
   } finally {
     progress.stop();
+    process.off('SIGINT', onSigint);
   }
 
   // the table goes to stdout unless stdout already carries JSON or markdown
@@ -75,5 +88,6 @@ export async function runCommand(args: string[]): Promise<number> {
   for (const [flag, file] of [['json', values.json], ['markdown', values.markdown]] as const) {
     if (file !== undefined && file !== '-') process.stderr.write(`wrote ${flag} to ${path.relative(process.cwd(), path.resolve(file))}\n`);
   }
+  if (interrupt.signal.aborted) return EXIT_INTERRUPTED;
   return result.cases.some((c) => c.state === 'failed') ? EXIT.regression : EXIT.ok;
 }

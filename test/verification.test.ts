@@ -69,6 +69,12 @@ describe('verification', () => {
     expect(ref.state === 'measured' && ref.speedup).toBe(1);
   });
 
+  it('checks outputs again after the timed runs, and fails a kernel that stops working', () => {
+    const c = find('decays.ts', 5);
+    expect(c.state).toBe('failed');
+    if (c.state === 'failed') expect(c.error).toMatch(/^after the timed runs: wrong output at n=5: out\[0\] = NaN/);
+  });
+
   it('batches fast calls so each sample spans many iterations', () => {
     const c = find('good.ts', 5);
     expect(c.state === 'measured' && c.stats.batch).toBeGreaterThan(100);

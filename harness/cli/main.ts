@@ -36,9 +36,6 @@ try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (e) {
   process.stderr.write(`assay: ${describeError(e)}\n`);
-  if (!(e instanceof Error) || e.constructor === Error || e.constructor === TypeError) {
-    // not one of Assay's typed errors: show where it came from
-    if (e instanceof Error && e.stack && process.env.ASSAY_DEBUG) process.stderr.write(`${e.stack}\n`);
-  }
+  if (process.env.ASSAY_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
   process.exitCode = exitCodeOf(e);
 }

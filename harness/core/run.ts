@@ -10,7 +10,7 @@ import { captureMachine } from '../env/machine.ts';
 import { measuringClock } from '../measure/clock.ts';
 import { measure, resolveMeasureOptions, type MeasureOptions } from '../measure/measure.ts';
 import type { SamplingProgress } from '../measure/sample-loop.ts';
-import { verifyAll, runOnce, type Expectation, type VerifyOutcome } from '../verify/verify.ts';
+import { verifyAll, verifyAt, runOnce, type Expectation, type VerifyOutcome } from '../verify/verify.ts';
 import { BackendUnavailableError, describeError, UsageError } from './errors.ts';
 import { allocateTensors, axisPoints, generateInputs, publicSeed, throughputAt } from './problem.ts';
 import { applyFilters, findBenchFiles, loadErrorDetail, loadProblems, planBenchCases, planProblemCases, type LoadedProblem, type PlannedCase } from './suite.ts';
@@ -214,6 +214,15 @@ class RunContext {
     const inv = { fn: () => kernel.run(exp.inputs, outputs, exp.params), async };
     const r = await this.measureCase(ref, inv, index);
     if (r.state === 'measured') {
+      // check again after the timed runs, on freshly poisoned outputs: a kernel
+      // whose results change once it has been called many times is caught here
+      let after: VerifyOutcome;
+      try {
+        after = await verifyAt(lp.problem, kernel.run, exp);
+      } catch (e) {
+        return { ...ref, state: 'failed', error: `threw after the timed runs: ${describeError(e)}` };
+      }
+      if (!after.report.passed) return { ...ref, state: 'failed', error: `after the timed runs: ${after.message}`, verify: after.report };
       r.stats.throughput = throughputAt(lp.problem, ref.params, r.stats.median);
       r.stats.verify = outcome.report;
     }

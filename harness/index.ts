@@ -17,7 +17,7 @@ export { sampleUntilStopped, type SampleSource, type SamplingOutcome } from './m
 export { checkStop, type StopRule } from './measure/stopping.ts';
 export type { Invocable } from './measure/batching.ts';
 
-export { summarize, bootstrapMedianCI, median, mean, mad, quantileSorted, tukeyOutliers, type Summary } from './stats/summary.ts';
+export { summarize, bootstrapMedianCI, median, mean, mad, quantileSorted, tukeyOutliers } from './stats/summary.ts';
 export { createRng, hashSeed } from './stats/random.ts';
 
 export { verifyAt, verifyAll, type Expectation, type VerifyOutcome, type KernelRunner } from './verify/verify.ts';

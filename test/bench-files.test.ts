@@ -16,6 +16,7 @@ describe('bench files', () => {
       'broken/syntax.bench.ts',
       'failing/check.bench.ts',
       'ok/strings.bench.ts',
+      'tamper/clock.bench.ts',
     ]);
   });
 

@@ -90,13 +90,10 @@ export interface CaseRef {
   params: Params;
 }
 
-/** Summary statistics of one measurement, all times in nanoseconds per iteration. */
-export interface SampleStats {
-  unit: 'ns';
+/** The location and spread of a sample set, as the statistics module computes them. */
+export interface Summary {
   /** Number of samples. */
   n: number;
-  /** Iterations timed together in each sample. */
-  batch: number;
   median: number;
   mean: number;
   min: number;
@@ -109,9 +106,16 @@ export interface SampleStats {
   /** Half the CI's width divided by the median. */
   rel_ci_half_width: number;
   outliers: OutlierCounts;
-  /** Why sampling stopped: the CI was tight enough, or the time budget ran out. */
+}
+
+/** Summary statistics of one measurement, all times in nanoseconds per iteration. */
+export interface SampleStats extends Summary {
+  unit: 'ns';
+  /** Iterations timed together in each sample. */
+  batch: number;
+  /** Why sampling stopped: the CI was tight enough, the time budget ran out, or the sample cap was reached. */
   stop: 'converged' | 'budget' | 'max-samples';
-  /** True when the budget ran out before the CI reached the target width. */
+  /** True when sampling stopped before the CI reached the target width. */
   noisy: boolean;
   throughput?: Throughput;
   verify?: VerifyReport;

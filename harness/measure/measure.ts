@@ -70,23 +70,7 @@ export async function measure(
     maxSamples: opts.maxSamples,
   };
   const out = await sampleUntilStopped(source, rule, clock, onProgress);
-  const s = summarize(out.samples);
-  const stats: SampleStats = {
-    unit: 'ns',
-    n: s.n,
-    batch: cal.batch,
-    median: s.median,
-    mean: s.mean,
-    min: s.min,
-    max: s.max,
-    p99: s.p99,
-    mad: s.mad,
-    ci: s.ci,
-    rel_ci_half_width: s.rel_ci_half_width,
-    outliers: s.outliers,
-    stop: out.stop,
-    noisy: out.stop !== 'converged',
-  };
+  const stats: SampleStats = { unit: 'ns', ...summarize(out.samples), batch: cal.batch, stop: out.stop, noisy: out.stop !== 'converged' };
   if (opts.keepSamples) stats.samples = out.samples;
   return { stats, timer: clock.name, warmupNs: cal.warmupNs, samplingNs: out.elapsedNs };
 }

@@ -1,6 +1,6 @@
 // The statistics of a measurement: pure functions over arrays of samples, with
 // no I/O and no clock. Every figure in a RunResult's `stats` comes from here.
-import type { OutlierCounts } from '../core/types.ts';
+import type { OutlierCounts, Summary } from '../core/types.ts';
 import { createRng } from './random.ts';
 
 /** An ascending copy of the samples. */
@@ -111,20 +111,6 @@ export function bootstrapMedianCI(xs: ArrayLike<number>, opts: BootstrapOptions 
 /** Half the width of a CI relative to a center value. */
 export function relativeHalfWidth(ci: [number, number], center: number): number {
   return center === 0 ? (ci[1] === ci[0] ? 0 : Infinity) : (ci[1] - ci[0]) / 2 / Math.abs(center);
-}
-
-/** The location and spread figures of a sample set. */
-export interface Summary {
-  n: number;
-  median: number;
-  mean: number;
-  min: number;
-  max: number;
-  p99: number;
-  mad: number;
-  ci: [number, number];
-  rel_ci_half_width: number;
-  outliers: OutlierCounts;
 }
 
 /** All the summary statistics of one sample set. */

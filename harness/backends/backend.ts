@@ -21,6 +21,11 @@ export interface Backend {
   /** File extensions of this backend's variant files, with the dot. */
   extensions: string[];
   availability(): Availability | Promise<Availability>;
-  /** Loads a variant file. Throws with a user-facing message when the file is at fault. */
-  prepare(file: string): Promise<PreparedKernel>;
+  /**
+   * Loads a variant file. Throws with a user-facing message when the file is at fault.
+   * Each distinct `instance` key gets its own copy where the backend keeps per-module
+   * state (for JS, the optimizer's type feedback), so that one case's measurement is
+   * not shaped by the inputs another case fed to the same code.
+   */
+  prepare(file: string, instance?: string): Promise<PreparedKernel>;
 }

@@ -14,7 +14,7 @@ import { verifyAll, verifyAt, runOnce, type Expectation, type VerifyOutcome } fr
 import { BackendUnavailableError, describeError, UsageError } from './errors.ts';
 import { allocateTensors, axisPoints, generateInputs, publicSeed, throughputAt } from './problem.ts';
 import { applyFilters, findBenchFiles, loadErrorDetail, loadProblems, planBenchCases, planProblemCases, type LoadedProblem, type PlannedCase } from './suite.ts';
-import type { ArtifactKind, CaseRef, CaseResult, MeasuredCase, RunResult } from './types.ts';
+import type { ArtifactKind, CaseRef, CaseResult, MeasuredCase, RunResult, VerifyReport } from './types.ts';
 import { TOOL_VERSION } from './version.ts';
 
 /** What a run is asked to do. Everything is optional; the defaults run the built-in suite. */
@@ -186,47 +186,39 @@ class RunContext {
     const { ref, problem: lp, variant } = pc;
     const avail = await this.availabilityOf(variant.kind);
     if (!avail.ok) return { ...ref, state: 'skipped', reason: avail.detail };
-    let kernel: PreparedKernel;
     try {
-      kernel = await this.kernel(variant.file, variant.kind);
-    } catch (e) {
-      return { ...ref, state: 'failed', error: loadErrorDetail(e, variant.file).message };
-    }
-    let exps: Expectation[];
-    try {
-      exps = await this.expectationsOf(lp);
-    } catch (e) {
-      return { ...ref, state: 'failed', error: `the reference of "${lp.problem.name}" failed: ${describeError(e)}` };
-    }
-    let outcome: VerifyOutcome;
-    try {
-      outcome = await this.verification(variant.file, lp, kernel, exps);
-    } catch (e) {
-      return { ...ref, state: 'failed', error: `threw during verification: ${describeError(e)}` };
-    }
-    if (!outcome.report.passed) return { ...ref, state: 'failed', error: outcome.message ?? 'verification failed', verify: outcome.report };
+      const shared = await step('', () => this.kernel(variant.file, variant.kind), (e) => loadErrorDetail(e, variant.file).message);
+      const exps = await step(`the reference of "${lp.problem.name}" failed`, () => this.expectationsOf(lp));
+      const outcome = await step('threw during verification', () => this.verification(variant.file, lp, shared, exps));
+      if (!outcome.report.passed) throw new CaseFailure(outcome.message ?? 'verification failed', outcome.report);
+      const exp = exps.find((x) => sameParams(x.params, ref.params))!;
 
-    const exp = exps.find((x) => sameParams(x.params, ref.params))!;
-    const outputs = allocateTensors(lp.problem, exp.params, 'output');
-    const first = kernel.run(exp.inputs, outputs, exp.params);
-    const async = isThenable(first);
-    if (async) await first;
-    const inv = { fn: () => kernel.run(exp.inputs, outputs, exp.params), async };
-    const r = await this.measureCase(ref, inv, index);
-    if (r.state === 'measured') {
-      // check again after the timed runs, on freshly poisoned outputs: a kernel
-      // whose results change once it has been called many times is caught here
-      let after: VerifyOutcome;
+      // The timed instance is a fresh copy of the variant, so that its optimized
+      // code is shaped by this point's inputs alone, not by the other points'.
+      const timed = await step('', () => backendFor(variant.kind)!.prepare(variant.file, ref.id), (e) => loadErrorDetail(e, variant.file).message);
       try {
-        after = await verifyAt(lp.problem, kernel.run, exp);
-      } catch (e) {
-        return { ...ref, state: 'failed', error: `threw after the timed runs: ${describeError(e)}` };
+        const before = await step('threw during verification', () => verifyAt(lp.problem, timed.run, exp));
+        if (!before.report.passed) throw new CaseFailure(before.message!, before.report);
+        const outputs = allocateTensors(lp.problem, exp.params, 'output');
+        const first = timed.run(exp.inputs, outputs, exp.params);
+        const async = isThenable(first);
+        if (async) await first;
+        const r = await this.measureCase(ref, { fn: () => timed.run(exp.inputs, outputs, exp.params), async }, index);
+        if (r.state !== 'measured') return r;
+        // check again after the timed runs, on freshly poisoned outputs: a kernel
+        // whose results change once it has been called many times is caught here
+        const after = await step('threw after the timed runs', () => verifyAt(lp.problem, timed.run, exp));
+        if (!after.report.passed) throw new CaseFailure(`after the timed runs: ${after.message}`, after.report);
+        r.stats.throughput = throughputAt(lp.problem, ref.params, r.stats.median);
+        r.stats.verify = outcome.report;
+        return r;
+      } finally {
+        await timed.dispose?.();
       }
-      if (!after.report.passed) return { ...ref, state: 'failed', error: `after the timed runs: ${after.message}`, verify: after.report };
-      r.stats.throughput = throughputAt(lp.problem, ref.params, r.stats.median);
-      r.stats.verify = outcome.report;
+    } catch (e) {
+      if (!(e instanceof CaseFailure)) throw e;
+      return { ...ref, state: 'failed', error: e.message, ...(e.verify ? { verify: e.verify } : {}) };
     }
-    return r;
   }
 
   private async measureCase(ref: CaseRef, inv: { fn: () => unknown; async: boolean }, index: number): Promise<CaseResult> {
@@ -293,6 +285,26 @@ class RunContext {
         /* a kernel that failed to load has nothing to release */
       }
     }
+  }
+}
+
+/** Why a case failed; thrown inside a case's steps and turned into its `failed` result. */
+class CaseFailure extends Error {
+  constructor(
+    message: string,
+    readonly verify?: VerifyReport,
+  ) {
+    super(message);
+  }
+}
+
+/** Runs one step of a case; anything it throws becomes a CaseFailure with a message saying which step. */
+async function step<T>(what: string, f: () => T | Promise<T>, describe?: (e: unknown) => string): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof CaseFailure) throw e;
+    throw new CaseFailure(describe ? describe(e) : `${what}: ${describeError(e)}`);
   }
 }
 

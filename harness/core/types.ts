@@ -140,6 +140,7 @@ export interface Throughput {
 export interface VerifyReport {
   passed: boolean;
   max_abs_err: number;
+  /** Largest relative error among elements whose expected magnitude exceeds atol. */
   max_rel_err: number;
   /** The first failing element, when there is one. */
   first_bad?: { tensor: string; index: number; got: number; want: number };

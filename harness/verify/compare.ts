@@ -31,8 +31,9 @@ export function compareOutputs(got: Tensors, want: Tensors, tol: ToleranceValues
       const ok = abs <= tol.atol + tol.rtol * Math.abs(wi) || (Number.isNaN(wi) && Number.isNaN(gi));
       const err = Number.isNaN(abs) ? Infinity : abs;
       if (err > maxAbs) maxAbs = err;
-      // relative error is only defined against a non-zero expectation
-      if (wi !== 0 && err / Math.abs(wi) > maxRel) maxRel = err / Math.abs(wi);
+      // relative error is reported where it means something: against expectations larger
+      // than atol (below it, as for tiny or subnormal values, the absolute bound rules)
+      if (Math.abs(wi) > tol.atol && wi !== 0 && err / Math.abs(wi) > maxRel) maxRel = err / Math.abs(wi);
       if (!ok && !firstBad) firstBad = { tensor: name, index: i, got: gi, want: wi };
     }
   }

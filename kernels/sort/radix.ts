@@ -19,16 +19,24 @@ function fromKey(key: number): number {
   return (key & 0x80000000) !== 0 ? (key & 0x7fffffff) >>> 0 : ~key >>> 0;
 }
 
+// Scratch buffers are kept between calls and reused while n stays the same: allocating
+// them per call costs page faults and GC work that would be measured too.
+let keys = new Uint32Array(0);
+let scratch = new Uint32Array(0);
+const counts = new Uint32Array(3 * BUCKETS);
+
 // The loops take typed arrays, not the tensors objects: their optimized code then depends
 // on nothing that changes from one case to the next, which would deoptimize it.
 function radixSort(x: Float32Array, out: Float32Array): void {
   const n = x.length;
   const src = new Uint32Array(x.buffer, x.byteOffset, n);
   const dst = new Uint32Array(out.buffer, out.byteOffset, n);
-  const keys = new Uint32Array(n);
-  const scratch = new Uint32Array(n);
+  if (keys.length !== n) {
+    keys = new Uint32Array(n);
+    scratch = new Uint32Array(n);
+  }
   // one histogram per pass, all counted in a single sweep over the input
-  const counts = new Uint32Array(3 * BUCKETS);
+  counts.fill(0);
   for (let i = 0; i < n; i++) {
     const key = toKey(src[i]!);
     keys[i] = key;

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { allocateTensors, generateInputs, publicSeed } from '../harness/core/problem.ts';
 import type { Params, ProblemSpec, Tensors } from '../harness/core/types.ts';
+import { poison } from '../harness/verify/poison.ts';
 import saxpy from '../kernels/saxpy/problem.ts';
 import saxpyRef from '../kernels/saxpy/reference.ts';
 import reduceSum from '../kernels/reduce-sum/problem.ts';
@@ -26,7 +27,7 @@ type Kernel = (inputs: Tensors, outputs: Tensors, params: Params) => void;
 function runAt(spec: ProblemSpec, ref: Kernel, params: Params): { inputs: Tensors; outputs: Tensors } {
   const inputs = generateInputs(spec, params, publicSeed(spec.name, params));
   const outputs = allocateTensors(spec, params, 'output');
-  for (const t of Object.values(outputs)) t.fill(NaN);
+  poison(outputs);
   ref(inputs, outputs, params);
   return { inputs, outputs };
 }

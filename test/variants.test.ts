@@ -6,6 +6,8 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { allocateTensors, axisPoints, formatParams, generateInputs, publicSeed, toleranceAt } from '../harness/core/problem.ts';
 import type { KernelFn, Params, ProblemSpec, Tensors } from '../harness/core/types.ts';
+import { compareOutputs } from '../harness/verify/compare.ts';
+import { poison } from '../harness/verify/poison.ts';
 
 const KERNELS = fileURLToPath(new URL('../kernels/', import.meta.url));
 const f = Math.fround;
@@ -33,16 +35,10 @@ async function loadProblem(problem: string): Promise<ProblemSpec> {
   return mod.default;
 }
 
-/** The first element outside |got - want| <= atol + rtol*|want|, or null. NaN always fails. */
+/** The first element outside the harness's pass rule, or null. */
 function firstOutside(got: Tensors, want: Tensors, tol: { atol: number; rtol: number }): string | null {
-  for (const [name, w] of Object.entries(want)) {
-    const g = got[name]!;
-    for (let i = 0; i < w.length; i++) {
-      const ok = Math.abs(g[i]! - w[i]!) <= tol.atol + tol.rtol * Math.abs(w[i]!);
-      if (!ok) return `${name}[${i}] = ${g[i]}, want ${w[i]}`;
-    }
-  }
-  return null;
+  const b = compareOutputs(got, want, tol).first_bad;
+  return b ? `${b.tensor}[${b.index}] = ${b.got}, want ${b.want}` : null;
 }
 
 interface Outcome {
@@ -61,7 +57,7 @@ async function runBoth(spec: ProblemSpec, reference: KernelFn, kernel: KernelFn 
   const want = allocateTensors(spec, params, 'output');
   await reference(inputs, want, params);
   const got = allocateTensors(spec, params, 'output');
-  for (const t of Object.values(got)) t.fill(NaN);
+  poison(got);
   await kernel(inputs, got, params);
   return { inputs, want, got, before };
 }

@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
 import { kindOfFile } from '../backends/registry.ts';
 import { collectBenchFile, type BenchDecl } from './bench.ts';
 import { InputError, UsageError } from './errors.ts';
@@ -118,7 +119,9 @@ export async function planBenchCases(files: string[], cwd: string): Promise<Plan
   for (const file of files) {
     let decls: BenchDecl[];
     try {
-      decls = await collectBenchFile(file, (f) => import(pathToFileURL(f).href));
+      // tsImport loads the file as an ES module even inside a CommonJS package, where a
+      // plain import() would hand it to require() and fail on `import { bench } from 'assay'`
+      decls = await collectBenchFile(file, (f) => tsImport(pathToFileURL(f).href, import.meta.url));
     } catch (e) {
       const { message, line } = loadErrorDetail(e, file);
       throw new InputError(`${message}`, file, line);

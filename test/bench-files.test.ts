@@ -1,9 +1,13 @@
 // Plain benchmarks from *.bench.ts files: discovery under the given paths only,
 // checks before measurement, async functions, and filters on case ids.
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { run } from '../harness/core/run.ts';
 import { findBenchFiles } from '../harness/core/suite.ts';
+import { ROOT } from './helpers.ts';
 
 const fixtures = fileURLToPath(new URL('./fixtures/bench/', import.meta.url));
 const quick = { budgetS: 0.03, warmupS: 0.01 };
@@ -24,6 +28,25 @@ describe('bench files', () => {
     const r = await run({ paths: [`${fixtures}ok`], cwd: fixtures, measure: quick });
     expect(r.cases.map((c) => c.id)).toEqual(['ok/strings.bench.ts/join', 'ok/strings.bench.ts/concat loop', 'ok/strings.bench.ts/async resolve']);
     for (const c of r.cases) expect(c.state).toBe('measured');
+  });
+
+  it('loads a bench file in a CommonJS project that has Assay installed', async () => {
+    // a user's project: no "type": "module", Assay in node_modules
+    const proj = mkdtempSync(path.join(tmpdir(), 'assay-cjs-'));
+    writeFileSync(path.join(proj, 'package.json'), JSON.stringify({ name: 'user-project', type: 'commonjs' }));
+    mkdirSync(path.join(proj, 'node_modules'));
+    symlinkSync(ROOT, path.join(proj, 'node_modules', 'assay'), 'dir');
+    writeFileSync(
+      path.join(proj, 'sum.bench.ts'),
+      "import { bench } from 'assay';\nconst xs = Array.from({ length: 1000 }, (_, i) => i);\n" +
+        "bench('reduce', () => xs.reduce((a, b) => a + b, 0), { check: (s) => s === 499500 });\n",
+    );
+    try {
+      const r = await run({ paths: [proj], cwd: proj, measure: quick });
+      expect(r.cases.map((c) => [c.id, c.state])).toEqual([['sum.bench.ts/reduce', 'measured']]);
+    } finally {
+      rmSync(proj, { recursive: true, force: true });
+    }
   });
 
   it('measures an async function by awaiting it inside the timed region', async () => {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { run } from '../harness/core/run.ts';
 import { findBenchFiles } from '../harness/core/suite.ts';
-import { ROOT } from './helpers.ts';
+import { assay, ROOT } from './helpers.ts';
 
 const fixtures = fileURLToPath(new URL('./fixtures/bench/', import.meta.url));
 const quick = { budgetS: 0.03, warmupS: 0.01 };
@@ -30,7 +30,7 @@ describe('bench files', () => {
     for (const c of r.cases) expect(c.state).toBe('measured');
   });
 
-  it('loads a bench file in a CommonJS project that has Assay installed', async () => {
+  it('loads a bench file in a CommonJS project that has Assay installed', () => {
     // a user's project: no "type": "module", Assay in node_modules
     const proj = mkdtempSync(path.join(tmpdir(), 'assay-cjs-'));
     writeFileSync(path.join(proj, 'package.json'), JSON.stringify({ name: 'user-project', type: 'commonjs' }));
@@ -42,8 +42,10 @@ describe('bench files', () => {
         "bench('reduce', () => xs.reduce((a, b) => a + b, 0), { check: (s) => s === 499500 });\n",
     );
     try {
-      const r = await run({ paths: [proj], cwd: proj, measure: quick });
-      expect(r.cases.map((c) => [c.id, c.state])).toEqual([['sum.bench.ts/reduce', 'measured']]);
+      // through the CLI, so the bench file goes through the same loader a user's does
+      const r = assay(['run', '.', '--time', '0.05', '--json', '-', '--no-samples'], { cwd: proj });
+      expect(r.stderr).toMatch(/1 cases: 1 measured/);
+      expect(JSON.parse(r.stdout).cases.map((c: { id: string; state: string }) => [c.id, c.state])).toEqual([['sum.bench.ts/reduce', 'measured']]);
     } finally {
       rmSync(proj, { recursive: true, force: true });
     }

@@ -1,0 +1,200 @@
+// Running one planned case: prepare it with its backend, verify it, measure it,
+// verify it again. A failure of the artifact is the case's outcome, never an
+// exception out of the run. Caches what several cases of a run share.
+import { availabilityOf, backendFor } from '../backends/registry.ts';
+import type { PreparedKernel } from '../backends/backend.ts';
+import { measuringClock } from '../measure/clock.ts';
+import { measure, type MeasureOptions } from '../measure/measure.ts';
+import { verifyAll, verifyAt, runOnce, type Expectation, type VerifyOutcome } from '../verify/verify.ts';
+import { describeError } from './errors.ts';
+import { allocateTensors, axisPoints, generateInputs, publicSeed, throughputAt } from './problem.ts';
+import type { RunEvent } from './run.ts';
+import { loadErrorDetail, type LoadedProblem, type PlannedCase } from './suite.ts';
+import type { ArtifactKind, CaseRef, CaseResult, MeasuredCase, VerifyReport } from './types.ts';
+
+/** Runs the cases of one run, caching what they share: loaded kernels, their verification, and each problem's expected outputs. */
+export class CaseRunner {
+  private kernels = new Map<string, Promise<PreparedKernel>>();
+  private verified = new Map<string, Promise<VerifyOutcome>>();
+  private expectations = new Map<string, Promise<Expectation[]>>();
+  private availability = new Map<ArtifactKind, Promise<{ ok: boolean; detail: string }>>();
+
+  constructor(
+    private readonly mopts: MeasureOptions,
+    private readonly emit: (e: RunEvent) => void,
+    private readonly total: number,
+  ) {}
+
+  async runCase(pc: PlannedCase, index: number): Promise<CaseResult> {
+    this.emit({ type: 'case-start', ref: pc.ref, index, total: this.total, phase: 'verify' });
+    return pc.source === 'bench' ? this.runBench(pc, index) : this.runVariant(pc, index);
+  }
+
+  private async runBench(pc: Extract<PlannedCase, { source: 'bench' }>, index: number): Promise<CaseResult> {
+    const { decl, ref } = pc;
+    let result: unknown;
+    let async: boolean;
+    try {
+      const first = decl.fn();
+      async = isThenable(first);
+      result = async ? await first : first;
+    } catch (e) {
+      return { ...ref, state: 'failed', error: `threw before it was measured: ${loadErrorDetail(e, decl.file).message}` };
+    }
+    if (decl.options.check) {
+      let verdict: boolean | string | void;
+      try {
+        verdict = decl.options.check(result);
+      } catch (e) {
+        return { ...ref, state: 'failed', error: `check threw: ${describeError(e)}` };
+      }
+      if (verdict === false || typeof verdict === 'string') {
+        return { ...ref, state: 'failed', error: `check failed${typeof verdict === 'string' ? `: ${verdict}` : ''} (result: ${preview(result)})` };
+      }
+    }
+    return this.measureCase(ref, { fn: decl.fn, async }, index);
+  }
+
+  private async runVariant(pc: Extract<PlannedCase, { source: 'variant' }>, index: number): Promise<CaseResult> {
+    const { ref, problem: lp, variant } = pc;
+    const avail = await this.availabilityOf(variant.kind);
+    if (!avail.ok) return { ...ref, state: 'skipped', reason: avail.detail };
+    try {
+      const shared = await step('', () => this.kernel(variant.file, variant.kind), (e) => loadErrorDetail(e, variant.file).message);
+      const exps = await step(`the reference of "${lp.problem.name}" failed`, () => this.expectationsOf(lp));
+      const outcome = await step('threw during verification', () => this.verification(variant.file, lp, shared, exps));
+      if (!outcome.report.passed) throw new CaseFailure(outcome.message ?? 'verification failed', outcome.report);
+      const exp = exps.find((x) => sameParams(x.params, ref.params))!;
+
+      // The timed instance is a fresh copy of the variant, so that its optimized
+      // code is shaped by this point's inputs alone, not by the other points'.
+      const timed = await step('', () => backendFor(variant.kind)!.prepare(variant.file, ref.id), (e) => loadErrorDetail(e, variant.file).message);
+      try {
+        const before = await step('threw during verification', () => verifyAt(lp.problem, timed.run, exp));
+        if (!before.report.passed) throw new CaseFailure(before.message!, before.report);
+        const outputs = allocateTensors(lp.problem, exp.params, 'output');
+        const first = timed.run(exp.inputs, outputs, exp.params);
+        const async = isThenable(first);
+        if (async) await first;
+        const r = await this.measureCase(ref, { fn: () => timed.run(exp.inputs, outputs, exp.params), async }, index);
+        if (r.state !== 'measured') return r;
+        // check again after the timed runs, on freshly poisoned outputs: a kernel
+        // whose results change once it has been called many times is caught here
+        const after = await step('threw after the timed runs', () => verifyAt(lp.problem, timed.run, exp));
+        if (!after.report.passed) throw new CaseFailure(`after the timed runs: ${after.message}`, after.report);
+        r.stats.throughput = throughputAt(lp.problem, ref.params, r.stats.median);
+        r.stats.verify = outcome.report;
+        return r;
+      } finally {
+        await timed.dispose?.();
+      }
+    } catch (e) {
+      if (!(e instanceof CaseFailure)) throw e;
+      return { ...ref, state: 'failed', error: e.message, ...(e.verify ? { verify: e.verify } : {}) };
+    }
+  }
+
+  private async measureCase(ref: CaseRef, inv: { fn: () => unknown; async: boolean }, index: number): Promise<CaseResult> {
+    this.emit({ type: 'case-start', ref, index, total: this.total, phase: 'measure' });
+    try {
+      const m = await measure(ref.id, inv, this.mopts, measuringClock(), (progress) => this.emit({ type: 'case-progress', ref, progress }));
+      const out: MeasuredCase = { ...ref, state: 'measured', timer: m.timer, stats: m.stats };
+      return out;
+    } catch (e) {
+      return { ...ref, state: 'failed', error: `threw while measured: ${describeError(e)}` };
+    }
+  }
+
+  private availabilityOf(kind: ArtifactKind): Promise<{ ok: boolean; detail: string }> {
+    let a = this.availability.get(kind);
+    if (!a) this.availability.set(kind, (a = availabilityOf(kind)));
+    return a;
+  }
+
+  private kernel(file: string, kind: ArtifactKind): Promise<PreparedKernel> {
+    let k = this.kernels.get(file);
+    if (!k) {
+      const backend = backendFor(kind)!;
+      this.kernels.set(file, (k = backend.prepare(file)));
+    }
+    return k;
+  }
+
+  /** The seeded inputs and the reference's outputs at every axis point of a problem. */
+  private expectationsOf(lp: LoadedProblem): Promise<Expectation[]> {
+    let e = this.expectations.get(lp.problem.name);
+    if (!e) {
+      e = (async () => {
+        const refVariant = lp.variants.find((v) => v.isReference)!;
+        const ref = await this.kernel(refVariant.file, refVariant.kind);
+        const out: Expectation[] = [];
+        for (const params of axisPoints(lp.problem.axes)) {
+          const inputs = generateInputs(lp.problem, params, publicSeed(lp.problem.name, params));
+          const expected = await runOnce(lp.problem, ref.run, inputs, params);
+          for (const [name, t] of Object.entries(expected)) {
+            if (t.some((x) => Number.isNaN(x))) throw new Error(`the reference left NaN in "${name}" at ${JSON.stringify(params)}`);
+          }
+          out.push({ params, inputs, expected });
+        }
+        return out;
+      })();
+      this.expectations.set(lp.problem.name, e);
+    }
+    return e;
+  }
+
+  /** Verifies a variant at every axis point, once per run. */
+  private verification(file: string, lp: LoadedProblem, kernel: PreparedKernel, exps: Expectation[]): Promise<VerifyOutcome> {
+    let v = this.verified.get(file);
+    if (!v) this.verified.set(file, (v = verifyAll(lp.problem, kernel.run, exps)));
+    return v;
+  }
+
+  async dispose(): Promise<void> {
+    for (const k of this.kernels.values()) {
+      try {
+        await (await k).dispose?.();
+      } catch {
+        /* a kernel that failed to load has nothing to release */
+      }
+    }
+  }
+}
+
+/** Why a case failed; thrown inside a case's steps and turned into its `failed` result. */
+class CaseFailure extends Error {
+  constructor(
+    message: string,
+    readonly verify?: VerifyReport,
+  ) {
+    super(message);
+  }
+}
+
+/** Runs one step of a case; anything it throws becomes a CaseFailure with a message saying which step. */
+async function step<T>(what: string, f: () => T | Promise<T>, describe?: (e: unknown) => string): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof CaseFailure) throw e;
+    throw new CaseFailure(describe ? describe(e) : `${what}: ${describeError(e)}`);
+  }
+}
+
+function sameParams(a: Record<string, number>, b: Record<string, number>): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function';
+}
+
+function preview(x: unknown): string {
+  let s: string;
+  try {
+    s = typeof x === 'string' ? JSON.stringify(x) : (JSON.stringify(x) ?? String(x));
+  } catch {
+    s = String(x);
+  }
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}

@@ -29,6 +29,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[cmd];
   if (!command) throw new UsageError(`unknown command "${cmd}"; run \`assay help\` for the commands`);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(HELP);
+    return 0;
+  }
   return command(rest);
 }
 

@@ -17,8 +17,6 @@ export interface StopRule {
 export const DEFAULT_MIN_SAMPLES = 10;
 export const DEFAULT_TARGET_REL_CI = 0.01;
 export const DEFAULT_MAX_SAMPLES = 100_000;
-/** Resamples used while deciding whether to stop; the final report uses more. */
-const CHECK_RESAMPLES = 400;
 
 export type StopReason = 'converged' | 'budget' | 'max-samples';
 
@@ -31,7 +29,8 @@ export interface StopCheck {
 export function checkStop(samples: ArrayLike<number>, elapsedNs: number, rule: StopRule): StopCheck {
   let relCI = Infinity;
   if (samples.length >= rule.minSamples) {
-    const ci = bootstrapMedianCI(samples, { resamples: CHECK_RESAMPLES, seed: samples.length });
+    // the same resampling as the final summary, so the reported CI is the one the decision saw
+    const ci = bootstrapMedianCI(samples);
     relCI = relativeHalfWidth(ci, median(samples));
     if (relCI <= rule.targetRelCI) return { stop: 'converged', relCI };
   }

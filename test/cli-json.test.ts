@@ -24,6 +24,9 @@ describe('JSON outputs', () => {
       expect(s.min).toBeLessThanOrEqual(s.median);
       expect(s.median).toBeLessThanOrEqual(s.max);
       expect(s.samples).toHaveLength(s.n);
+      // the reported CI is the one the stopping rule saw: noisy exactly when it is wider than the target
+      expect(s.noisy).toBe(s.rel_ci_half_width > run.config.target_rel_ci);
+      expect(s.noisy).toBe(s.stop !== 'converged');
       expect(Object.keys(s.outliers).sort()).toEqual(['high_mild', 'high_severe', 'low_mild', 'low_severe']);
     }
     expect(r.stderr).toMatch(/3 cases: 3 measured/);

@@ -60,7 +60,8 @@ export class CaseRunner {
     const avail = await this.availabilityOf(variant.kind);
     if (!avail.ok) return { ...ref, state: 'skipped', reason: avail.detail };
     try {
-      const shared = await step('', () => this.kernel(variant.file, variant.kind), (e) => loadErrorDetail(e, variant.file).message);
+      const loadFailure = (e: unknown): string => loadErrorDetail(e, variant.file).message;
+      const shared = await step(loadFailure, () => this.kernel(variant.file, variant.kind));
       const exps = await step(`the reference of "${lp.problem.name}" failed`, () => this.expectationsOf(lp));
       const outcome = await step('threw during verification', () => this.verification(variant.file, lp, shared, exps));
       if (!outcome.report.passed) throw new CaseFailure(outcome.message ?? 'verification failed', outcome.report);
@@ -68,7 +69,7 @@ export class CaseRunner {
 
       // The timed instance is a fresh copy of the variant, so that its optimized
       // code is shaped by this point's inputs alone, not by the other points'.
-      const timed = await step('', () => backendFor(variant.kind)!.prepare(variant.file, ref.id), (e) => loadErrorDetail(e, variant.file).message);
+      const timed = await step(loadFailure, () => backendFor(variant.kind)!.prepare(variant.file, ref.id));
       try {
         const before = await step('threw during verification', () => verifyAt(lp.problem, timed.run, exp));
         if (!before.report.passed) throw new CaseFailure(before.message!, before.report);
@@ -171,13 +172,16 @@ class CaseFailure extends Error {
   }
 }
 
-/** Runs one step of a case; anything it throws becomes a CaseFailure with a message saying which step. */
-async function step<T>(what: string, f: () => T | Promise<T>, describe?: (e: unknown) => string): Promise<T> {
+/**
+ * Runs one step of a case; anything it throws becomes a CaseFailure, its message
+ * prefixed with `what` (or written by `what` from the error).
+ */
+async function step<T>(what: string | ((e: unknown) => string), f: () => T | Promise<T>): Promise<T> {
   try {
     return await f();
   } catch (e) {
     if (e instanceof CaseFailure) throw e;
-    throw new CaseFailure(describe ? describe(e) : `${what}: ${describeError(e)}`);
+    throw new CaseFailure(typeof what === 'function' ? what(e) : `${what}: ${describeError(e)}`);
   }
 }
 

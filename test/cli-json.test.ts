@@ -58,6 +58,13 @@ describe('JSON outputs', () => {
     expect(a.machine.os.platform).toBe(process.platform);
   });
 
+  it('ASSAY_MACHINE_ID names the machine, and a bad one is a usage error', () => {
+    expect(JSON.parse(assay(['env'], { env: { ASSAY_MACHINE_ID: 'ci-runner-large' } }).stdout).machine.id).toBe('ci-runner-large');
+    const bad = assay(['env'], { env: { ASSAY_MACHINE_ID: '../etc' } });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/ASSAY_MACHINE_ID="..\/etc" is not a valid machine id/);
+  });
+
   it('problem show --json gives tensors, axes, tolerance and work model', () => {
     const r = assay(['problem', 'show', 'matmul', '--json']);
     expect(r.code).toBe(0);

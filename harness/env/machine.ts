@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
+import { UsageError } from '../core/errors.ts';
 import type { MachineInfo } from '../core/types.ts';
 import { measuringClock } from '../measure/clock.ts';
 
@@ -82,6 +83,20 @@ export function machineId(parts: { cpu: string; cores: number; memory: number; a
   return `${parts.platform}-${parts.arch}-${parts.cores}c-${hash}`;
 }
 
+/**
+ * A machine id set by the user with ASSAY_MACHINE_ID: a fleet of identical CI
+ * runners can share one name (and so one set of baselines), or clones of one
+ * image can be told apart. It names a folder, so it is kept to safe characters.
+ */
+function configuredMachineId(): string | null {
+  const v = process.env.ASSAY_MACHINE_ID?.trim();
+  if (!v) return null;
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(v) || v.startsWith('.')) {
+    throw new UsageError(`ASSAY_MACHINE_ID="${v}" is not a valid machine id: use 1 to 64 letters, digits, dots, dashes or underscores, not starting with a dot`);
+  }
+  return v;
+}
+
 let cached: MachineInfo | null = null;
 
 /** Captures the machine fingerprint (once per process). */
@@ -98,7 +113,7 @@ export function captureMachine(): MachineInfo {
   const d = distro();
   if (d) osInfo.distro = d;
   cached = {
-    id: machineId({ cpu: model, cores, memory, arch: process.arch, platform: process.platform, host: hostIdentity() }),
+    id: configuredMachineId() ?? machineId({ cpu: model, cores, memory, arch: process.arch, platform: process.platform, host: hostIdentity() }),
     hostname: os.hostname(),
     cpu: { model, cores, speed_mhz: cpus[0]?.speed ?? 0, ...(flags ? { flags } : {}) },
     memory_bytes: memory,

@@ -43,6 +43,9 @@ export type RunEvent =
 /** Runs the suite and returns its RunResult. Throws only for usage errors (exit 2) or unavailable backends (exit 3). */
 export async function run(opts: RunOptions = {}): Promise<RunResult> {
   const started = new Date();
+  // the environment is read first: a problem with it is reported before any time is spent measuring
+  const machine = captureMachine();
+  const git = captureGit(opts.cwd ?? process.cwd());
   const cwd = opts.cwd ?? process.cwd();
   const mopts = resolveMeasureOptions(opts.measure);
   const kinds = opts.backends?.length ? opts.backends : ALL_KINDS;
@@ -69,8 +72,8 @@ export async function run(opts: RunOptions = {}): Promise<RunResult> {
     tool: { name: 'assay', version: TOOL_VERSION },
     started_at: started.toISOString(),
     finished_at: new Date().toISOString(),
-    machine: captureMachine(),
-    git: captureGit(cwd),
+    machine,
+    git,
     config: {
       budget_s: mopts.budgetS,
       warmup_s: mopts.warmupS,

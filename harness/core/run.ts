@@ -43,10 +43,10 @@ export type RunEvent =
 /** Runs the suite and returns its RunResult. Throws only for usage errors (exit 2) or unavailable backends (exit 3). */
 export async function run(opts: RunOptions = {}): Promise<RunResult> {
   const started = new Date();
+  const cwd = opts.cwd ?? process.cwd();
   // the environment is read first: a problem with it is reported before any time is spent measuring
   const machine = captureMachine();
-  const git = captureGit(opts.cwd ?? process.cwd());
-  const cwd = opts.cwd ?? process.cwd();
+  const git = captureGit(cwd);
   const mopts = resolveMeasureOptions(opts.measure);
   const kinds = opts.backends?.length ? opts.backends : ALL_KINDS;
   const paths = (opts.paths ?? []).map((p) => path.resolve(cwd, p));

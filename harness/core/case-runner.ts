@@ -107,48 +107,34 @@ export class CaseRunner {
   }
 
   private availabilityOf(kind: ArtifactKind): Promise<{ ok: boolean; detail: string }> {
-    let a = this.availability.get(kind);
-    if (!a) this.availability.set(kind, (a = availabilityOf(kind)));
-    return a;
+    return memo(this.availability, kind, () => availabilityOf(kind));
   }
 
   private kernel(file: string, kind: ArtifactKind): Promise<PreparedKernel> {
-    let k = this.kernels.get(file);
-    if (!k) {
-      const backend = backendFor(kind)!;
-      this.kernels.set(file, (k = backend.prepare(file)));
-    }
-    return k;
+    return memo(this.kernels, file, () => backendFor(kind)!.prepare(file));
   }
 
   /** The seeded inputs and the reference's outputs at every axis point of a problem. */
   private expectationsOf(lp: LoadedProblem): Promise<Expectation[]> {
-    let e = this.expectations.get(lp.problem.name);
-    if (!e) {
-      e = (async () => {
-        const refVariant = lp.variants.find((v) => v.isReference)!;
-        const ref = await this.kernel(refVariant.file, refVariant.kind);
-        const out: Expectation[] = [];
-        for (const params of axisPoints(lp.problem.axes)) {
-          const inputs = generateInputs(lp.problem, params, publicSeed(lp.problem.name, params));
-          const expected = await runOnce(lp.problem, ref.run, inputs, params);
-          for (const [name, t] of Object.entries(expected)) {
-            if (t.some((x) => Number.isNaN(x))) throw new Error(`the reference left NaN in "${name}" at ${JSON.stringify(params)}`);
-          }
-          out.push({ params, inputs, expected });
+    return memo(this.expectations, lp.problem.name, async () => {
+      const refVariant = lp.variants.find((v) => v.isReference)!;
+      const ref = await this.kernel(refVariant.file, refVariant.kind);
+      const out: Expectation[] = [];
+      for (const params of axisPoints(lp.problem.axes)) {
+        const inputs = generateInputs(lp.problem, params, publicSeed(lp.problem.name, params));
+        const expected = await runOnce(lp.problem, ref.run, inputs, params);
+        for (const [name, t] of Object.entries(expected)) {
+          if (t.some((x) => Number.isNaN(x))) throw new Error(`the reference left NaN in "${name}" at ${JSON.stringify(params)}`);
         }
-        return out;
-      })();
-      this.expectations.set(lp.problem.name, e);
-    }
-    return e;
+        out.push({ params, inputs, expected });
+      }
+      return out;
+    });
   }
 
   /** Verifies a variant at every axis point, once per run. */
   private verification(file: string, lp: LoadedProblem, kernel: PreparedKernel, exps: Expectation[]): Promise<VerifyOutcome> {
-    let v = this.verified.get(file);
-    if (!v) this.verified.set(file, (v = verifyAll(lp.problem, kernel.run, exps)));
-    return v;
+    return memo(this.verified, file, () => verifyAll(lp.problem, kernel.run, exps));
   }
 
   async dispose(): Promise<void> {
@@ -185,6 +171,13 @@ async function step<T>(what: string | ((e: unknown) => string), f: () => T | Pro
   }
 }
 
+/** The cached value for `key`, made (once) by `make` when absent. */
+function memo<K, V>(cache: Map<K, V>, key: K, make: () => V): V {
+  let v = cache.get(key);
+  if (v === undefined) cache.set(key, (v = make()));
+  return v;
+}
+
 function sameParams(a: Record<string, number>, b: Record<string, number>): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -196,7 +189,7 @@ function isThenable(x: unknown): x is PromiseLike<unknown> {
 function preview(x: unknown): string {
   let s: string;
   try {
-    s = typeof x === 'string' ? JSON.stringify(x) : (JSON.stringify(x) ?? String(x));
+    s = JSON.stringify(x) ?? String(x);
   } catch {
     s = String(x);
   }

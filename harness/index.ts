@@ -7,12 +7,13 @@ export { defineProblem, mixedFloats, axisPoints, formatParams, generateInputs, a
 export { run, planRun, type RunOptions, type RunEvent } from './core/run.ts';
 export { loadProblems, loadProblem, findBenchFiles, builtinKernelsDir, type LoadedProblem, type PlannedCase } from './core/suite.ts';
 export { describeProblem, type ProblemDescription } from './core/describe.ts';
+export { cPrototype, wgslBindings, wgslDeclarations, NATIVE_SYMBOL, type WgslBinding } from './core/signature.ts';
 export { listSuite, type SuiteListing } from './core/listing.ts';
 export { EXIT, UsageError, InputError, BackendUnavailableError, exitCodeOf } from './core/errors.ts';
 export { compileExpr, evalQuantity, ExprError } from './core/expr.ts';
 export type * from './core/types.ts';
 
-export { measure, resolveMeasureOptions, DEFAULT_BUDGET_S, QUICK_BUDGET_S, type MeasureOptions, type Measurement } from './measure/measure.ts';
+export { measure, measureSelfTimed, type SelfTimed, resolveMeasureOptions, DEFAULT_BUDGET_S, QUICK_BUDGET_S, type MeasureOptions, type Measurement } from './measure/measure.ts';
 export { sampleUntilStopped, type SampleSource, type SamplingOutcome } from './measure/sample-loop.ts';
 export { checkStop, type StopRule } from './measure/stopping.ts';
 export type { Invocable } from './measure/batching.ts';
@@ -24,7 +25,7 @@ export { verifyAt, verifyAll, type Expectation, type VerifyOutcome, type KernelR
 export { compareOutputs } from './verify/compare.ts';
 
 export { availabilityOf, registerBackend, ALL_KINDS } from './backends/registry.ts';
-export type { Backend, PreparedKernel, Availability } from './backends/backend.ts';
+export { ArtifactError, type Backend, type PreparedKernel, type PrepareOptions, type BoundKernel, type Details, type Availability } from './backends/backend.ts';
 
 export { captureEnvironment, type Environment } from './env/environment.ts';
 export { captureMachine, machineId } from './env/machine.ts';

@@ -1,19 +1,77 @@
 // What every backend provides: whether it can run here, and how to turn one
 // variant file into a kernel the verifier and the measuring loop can call.
-import type { ArtifactKind } from '../core/types.ts';
+import type { ArtifactKind, Params, Settings, Tensors } from '../core/types.ts';
 import type { KernelRunner } from '../verify/verify.ts';
 
 export interface Availability {
   ok: boolean;
   /** Why not, and how to fix it, when not ok. A short description when ok. */
   detail: string;
+  /** Facts about what runs the artifacts (a GPU adapter's vendor and limits), for `assay list` and the run's environment. */
+  info?: Record<string, unknown>;
 }
+
+/** Figures a backend reports beside the timing, such as `compile_ms` or `transfer_ns`. */
+export type Details = Record<string, string | number | boolean>;
+
+/**
+ * A kernel bound to one case's tensors, ready for the measuring loop. Either the
+ * loop times `fn` with its own clock (`call`), or the backend times the work on
+ * the device itself and reports it (`timed`, as GPU timestamps do).
+ */
+export type BoundKernel =
+  | { mode: 'call'; fn: () => unknown; async: boolean; details?: () => Details; release?: () => void | Promise<void> }
+  | {
+      mode: 'timed';
+      /** What times the work, recorded as the case's timer (`gpu-timestamp`, say). */
+      timer: string;
+      /** Runs the kernel `iterations` times back to back and returns their total time in ns. */
+      time: (iterations: number) => Promise<number>;
+      details?: () => Details;
+      release?: () => void | Promise<void>;
+    };
 
 /** A variant loaded and ready to call. */
 export interface PreparedKernel {
+  /** Runs once: reads `inputs`, writes `outputs`. Used for verification, and for timing when there is no `bind`. */
   run: KernelRunner;
+  /**
+   * Binds the kernel to one case's tensors once, so that a timed call measures
+   * the work and not the setup (copies into device buffers or runtime tensors).
+   * Without it, the loop times `run(inputs, outputs, params)`.
+   */
+  bind?: (inputs: Tensors, outputs: Tensors, params: Params) => Promise<BoundKernel>;
+  /** Figures from preparing it (build time, flags, session creation time). */
+  details?: Details;
   /** Releases what the kernel holds (devices, sessions). */
   dispose?: () => void | Promise<void>;
+}
+
+/** How one variant is prepared. */
+export interface PrepareOptions {
+  /**
+   * Each distinct key gets its own copy where the backend keeps per-module state
+   * (for JS, the optimizer's type feedback), so that one case's measurement is
+   * not shaped by the inputs another case fed to the same code.
+   */
+  instance?: string;
+  /** The variant's own settings for this case (thread count, execution provider). */
+  settings?: Settings;
+}
+
+/**
+ * An error in the artifact itself (a compiler error, malformed WGSL, a model that
+ * does not load), as opposed to a harness fault. `file` and `line` point at it.
+ */
+export class ArtifactError extends Error {
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly line?: number,
+  ) {
+    super(message);
+    this.name = 'ArtifactError';
+  }
 }
 
 export interface Backend {
@@ -22,10 +80,10 @@ export interface Backend {
   extensions: string[];
   availability(): Availability | Promise<Availability>;
   /**
-   * Loads a variant file. Throws with a user-facing message when the file is at fault.
-   * Each distinct `instance` key gets its own copy where the backend keeps per-module
-   * state (for JS, the optimizer's type feedback), so that one case's measurement is
-   * not shaped by the inputs another case fed to the same code.
+   * A variant's own setting axes (e.g. `{ threads: [1, 2] }`): each combination is
+   * a separate case. Read from the file or the backend's capabilities; none by default.
    */
-  prepare(file: string, instance?: string): Promise<PreparedKernel>;
+  settings?(file: string): Record<string, Array<string | number>> | Promise<Record<string, Array<string | number>>>;
+  /** Loads a variant file. Throws an ArtifactError when the file is at fault. */
+  prepare(file: string, opts?: PrepareOptions): Promise<PreparedKernel>;
 }

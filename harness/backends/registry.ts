@@ -31,6 +31,14 @@ export function kindOfFile(file: string): ArtifactKind | null {
   return null;
 }
 
+/** Every file extension that names a variant, for messages. */
+export function variantExtensions(): string[] {
+  const exts = new Set<string>();
+  for (const b of backends.values()) for (const e of b.extensions) exts.add(e);
+  for (const list of Object.values(PLANNED)) for (const e of list) exts.add(e);
+  return [...exts];
+}
+
 /** Whether each kind can run here, and why not. */
 export async function availabilityOf(kind: ArtifactKind): Promise<Availability> {
   const b = backends.get(kind);
@@ -40,6 +48,12 @@ export async function availabilityOf(kind: ArtifactKind): Promise<Availability> 
   } catch (e) {
     return { ok: false, detail: e instanceof Error ? e.message : String(e) };
   }
+}
+
+/** A variant file's own setting axes, as its backend reads them; none when the backend is absent or has none. */
+export async function settingsOf(kind: ArtifactKind, file: string): Promise<Record<string, Array<string | number>>> {
+  const b = backends.get(kind);
+  return b?.settings ? await b.settings(file) : {};
 }
 
 /** Parses a `--backend js,wgsl` list, rejecting unknown names. */

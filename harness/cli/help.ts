@@ -12,6 +12,8 @@ Run options:
                         with none, the built-in problems run
   FILTERS               keep cases whose id contains any of these (e.g. matmul/blocked, n=512)
   --problem NAME        run these built-in problems (repeatable, or comma-separated)
+  --candidate FILE      also measure this candidate file (.ts .cc .wgsl .onnx) with the
+                        variants of the one --problem it solves (repeatable)
   --backend LIST        artifact kinds to run: js,native,wgsl,onnx (default: all)
   --time SECONDS        sampling budget per case (default 3)
   --quick               a 0.5 s budget per case
@@ -21,7 +23,7 @@ Run options:
 
 Exit codes:
   0  success      1  a case failed verification or threw
-  2  usage, configuration or input error
+  2  usage, configuration or input error (including a candidate that does not build)
   3  a requested backend is unavailable on this machine
   130  interrupted (Ctrl-C): what was measured is still reported
 `;

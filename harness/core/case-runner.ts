@@ -2,15 +2,15 @@
 // verify it again. A failure of the artifact is the case's outcome, never an
 // exception out of the run. Caches what several cases of a run share.
 import { availabilityOf, backendFor } from '../backends/registry.ts';
-import type { PreparedKernel } from '../backends/backend.ts';
+import { ArtifactError, type BoundKernel, type Details, type PreparedKernel } from '../backends/backend.ts';
 import { measuringClock } from '../measure/clock.ts';
-import { measure, type MeasureOptions } from '../measure/measure.ts';
+import { measure, measureSelfTimed, type MeasureOptions } from '../measure/measure.ts';
 import { verifyAll, verifyAt, runOnce, type Expectation, type VerifyOutcome } from '../verify/verify.ts';
 import { describeError } from './errors.ts';
 import { allocateTensors, axisPoints, generateInputs, publicSeed, throughputAt } from './problem.ts';
 import type { RunEvent } from './run.ts';
-import { loadErrorDetail, type LoadedProblem, type PlannedCase } from './suite.ts';
-import type { ArtifactKind, CaseRef, CaseResult, MeasuredCase, VerifyReport } from './types.ts';
+import { loadErrorDetail, type LoadedProblem, type PlannedCase, type VariantFile } from './suite.ts';
+import type { ArtifactKind, CaseRef, CaseResult, FailedCase, MeasuredCase, Settings, Tensors, VerifyReport } from './types.ts';
 
 /** Runs the cases of one run, caching what they share: loaded kernels, their verification, and each problem's expected outputs. */
 export class CaseRunner {
@@ -39,17 +39,17 @@ export class CaseRunner {
       async = isThenable(first);
       result = async ? await first : first;
     } catch (e) {
-      return { ...ref, state: 'failed', error: `threw before it was measured: ${loadErrorDetail(e, decl.file).message}` };
+      return { ...ref, state: 'failed', stage: 'verify', error: `threw before it was measured: ${loadErrorDetail(e, decl.file).message}` };
     }
     if (decl.options.check) {
       let verdict: boolean | string | void;
       try {
         verdict = decl.options.check(result);
       } catch (e) {
-        return { ...ref, state: 'failed', error: `check threw: ${describeError(e)}` };
+        return { ...ref, state: 'failed', stage: 'verify', error: `check threw: ${describeError(e)}` };
       }
       if (verdict === false || typeof verdict === 'string') {
-        return { ...ref, state: 'failed', error: `check failed${typeof verdict === 'string' ? `: ${verdict}` : ''} (result: ${preview(result)})` };
+        return { ...ref, state: 'failed', stage: 'verify', error: `check failed${typeof verdict === 'string' ? `: ${verdict}` : ''} (result: ${preview(result)})` };
       }
     }
     return this.measureCase(ref, { fn: decl.fn, async }, index);
@@ -59,39 +59,58 @@ export class CaseRunner {
     const { ref, problem: lp, variant } = pc;
     const avail = await this.availabilityOf(variant.kind);
     if (!avail.ok) return { ...ref, state: 'skipped', reason: avail.detail };
+    const settings = ref.settings ?? {};
+    let details: Details = {};
     try {
-      const loadFailure = (e: unknown): string => loadErrorDetail(e, variant.file).message;
-      const shared = await step(loadFailure, () => this.kernel(variant.file, variant.kind));
-      const exps = await step(`the reference of "${lp.problem.name}" failed`, () => this.expectationsOf(lp));
-      const outcome = await step('threw during verification', () => this.verification(variant.file, lp, shared, exps));
-      if (!outcome.report.passed) throw new CaseFailure(outcome.message ?? 'verification failed', outcome.report);
+      const loadFailure = (e: unknown): string => artifactErrorMessage(e, variant.file);
+      const shared = await step('build', loadFailure, () => this.kernel(variant, settings));
+      details = { ...shared.details };
+      const exps = await step('verify', `the reference of "${lp.problem.name}" failed`, () => this.expectationsOf(lp));
+      const outcome = await step('verify', 'threw during verification', () => this.verification(variant, settings, lp, shared, exps));
+      if (!outcome.report.passed) throw new CaseFailure('verify', outcome.message ?? 'verification failed', outcome.report);
       const exp = exps.find((x) => sameParams(x.params, ref.params))!;
 
       // The timed instance is a fresh copy of the variant, so that its optimized
       // code is shaped by this point's inputs alone, not by the other points'.
-      const timed = await step(loadFailure, () => backendFor(variant.kind)!.prepare(variant.file, ref.id));
+      const timed = await step('build', loadFailure, () => backendFor(variant.kind)!.prepare(variant.file, { instance: ref.id, settings }));
       try {
-        const before = await step('threw during verification', () => verifyAt(lp.problem, timed.run, exp));
-        if (!before.report.passed) throw new CaseFailure(before.message!, before.report);
+        const before = await step('verify', 'threw during verification', () => verifyAt(lp.problem, timed.run, exp));
+        if (!before.report.passed) throw new CaseFailure('verify', before.message!, before.report);
         const outputs = allocateTensors(lp.problem, exp.params, 'output');
-        const first = timed.run(exp.inputs, outputs, exp.params);
-        const async = isThenable(first);
-        if (async) await first;
-        const r = await this.measureCase(ref, { fn: () => timed.run(exp.inputs, outputs, exp.params), async }, index);
-        if (r.state !== 'measured') return r;
+        const bound = await step('measure', 'could not be bound to its inputs', () => bindKernel(timed, exp, outputs));
+        let r: CaseResult;
+        try {
+          r = await this.measureBound(ref, bound, index);
+          details = { ...details, ...bound.details?.() };
+        } finally {
+          await bound.release?.();
+        }
+        if (r.state !== 'measured') return { ...r, ...nonEmpty(details) };
         // check again after the timed runs, on freshly poisoned outputs: a kernel
         // whose results change once it has been called many times is caught here
-        const after = await step('threw after the timed runs', () => verifyAt(lp.problem, timed.run, exp));
-        if (!after.report.passed) throw new CaseFailure(`after the timed runs: ${after.message}`, after.report);
+        const after = await step('verify', 'threw after the timed runs', () => verifyAt(lp.problem, timed.run, exp));
+        if (!after.report.passed) throw new CaseFailure('verify', `after the timed runs: ${after.message}`, after.report);
         r.stats.throughput = throughputAt(lp.problem, ref.params, r.stats.median);
         r.stats.verify = outcome.report;
-        return r;
+        return { ...r, ...nonEmpty(details) };
       } finally {
         await timed.dispose?.();
       }
     } catch (e) {
       if (!(e instanceof CaseFailure)) throw e;
-      return { ...ref, state: 'failed', error: e.message, ...(e.verify ? { verify: e.verify } : {}) };
+      return { ...ref, state: 'failed', stage: e.stage, error: e.message, ...(e.verify ? { verify: e.verify } : {}), ...nonEmpty(details) };
+    }
+  }
+
+  /** Measures a bound kernel: with the loop's own clock, or with the timer the backend brings. */
+  private async measureBound(ref: CaseRef, bound: BoundKernel, index: number): Promise<CaseResult> {
+    if (bound.mode === 'call') return this.measureCase(ref, { fn: bound.fn, async: bound.async }, index);
+    this.emit({ type: 'case-start', ref, index, total: this.total, phase: 'measure' });
+    try {
+      const m = await measureSelfTimed(bound, this.mopts, measuringClock(), (progress) => this.emit({ type: 'case-progress', ref, progress }));
+      return { ...ref, state: 'measured', timer: m.timer, stats: m.stats };
+    } catch (e) {
+      return { ...ref, state: 'failed', stage: 'measure', error: `threw while measured: ${describeError(e)}` };
     }
   }
 
@@ -102,7 +121,7 @@ export class CaseRunner {
       const out: MeasuredCase = { ...ref, state: 'measured', timer: m.timer, stats: m.stats };
       return out;
     } catch (e) {
-      return { ...ref, state: 'failed', error: `threw while measured: ${describeError(e)}` };
+      return { ...ref, state: 'failed', stage: 'measure', error: `threw while measured: ${describeError(e)}` };
     }
   }
 
@@ -110,15 +129,16 @@ export class CaseRunner {
     return memo(this.availability, kind, () => availabilityOf(kind));
   }
 
-  private kernel(file: string, kind: ArtifactKind): Promise<PreparedKernel> {
-    return memo(this.kernels, file, () => backendFor(kind)!.prepare(file));
+  /** The shared instance of a variant with given settings, loaded once per run. */
+  private kernel(v: VariantFile, settings: Settings = {}): Promise<PreparedKernel> {
+    return memo(this.kernels, variantKey(v, settings), () => backendFor(v.kind)!.prepare(v.file, { settings }));
   }
 
   /** The seeded inputs and the reference's outputs at every axis point of a problem. */
   private expectationsOf(lp: LoadedProblem): Promise<Expectation[]> {
     return memo(this.expectations, lp.problem.name, async () => {
       const refVariant = lp.variants.find((v) => v.isReference)!;
-      const ref = await this.kernel(refVariant.file, refVariant.kind);
+      const ref = await this.kernel(refVariant);
       const out: Expectation[] = [];
       for (const params of axisPoints(lp.problem.axes)) {
         const inputs = generateInputs(lp.problem, params, publicSeed(lp.problem.name, params));
@@ -133,8 +153,8 @@ export class CaseRunner {
   }
 
   /** Verifies a variant at every axis point, once per run. */
-  private verification(file: string, lp: LoadedProblem, kernel: PreparedKernel, exps: Expectation[]): Promise<VerifyOutcome> {
-    return memo(this.verified, file, () => verifyAll(lp.problem, kernel.run, exps));
+  private verification(v: VariantFile, settings: Settings, lp: LoadedProblem, kernel: PreparedKernel, exps: Expectation[]): Promise<VerifyOutcome> {
+    return memo(this.verified, variantKey(v, settings), () => verifyAll(lp.problem, kernel.run, exps));
   }
 
   async dispose(): Promise<void> {
@@ -151,6 +171,7 @@ export class CaseRunner {
 /** Why a case failed; thrown inside a case's steps and turned into its `failed` result. */
 class CaseFailure extends Error {
   constructor(
+    readonly stage: Stage,
     message: string,
     readonly verify?: VerifyReport,
   ) {
@@ -162,13 +183,38 @@ class CaseFailure extends Error {
  * Runs one step of a case; anything it throws becomes a CaseFailure, its message
  * prefixed with `what` (or written by `what` from the error).
  */
-async function step<T>(what: string | ((e: unknown) => string), f: () => T | Promise<T>): Promise<T> {
+async function step<T>(stage: Stage, what: string | ((e: unknown) => string), f: () => T | Promise<T>): Promise<T> {
   try {
     return await f();
   } catch (e) {
     if (e instanceof CaseFailure) throw e;
-    throw new CaseFailure(typeof what === 'function' ? what(e) : `${what}: ${describeError(e)}`);
+    throw new CaseFailure(stage, typeof what === 'function' ? what(e) : `${what}: ${describeError(e)}`);
   }
+}
+
+type Stage = NonNullable<FailedCase['stage']>;
+
+/** Binds a prepared kernel to one case's tensors; a kernel without `bind` is timed calling `run`. */
+async function bindKernel(k: PreparedKernel, exp: Expectation, outputs: Tensors): Promise<BoundKernel> {
+  if (k.bind) return k.bind(exp.inputs, outputs, exp.params);
+  const first = k.run(exp.inputs, outputs, exp.params);
+  const async = isThenable(first);
+  if (async) await first;
+  return { mode: 'call', fn: () => k.run(exp.inputs, outputs, exp.params), async };
+}
+
+/** The message for a variant that could not be built or loaded, pointing at its file and line. */
+function artifactErrorMessage(e: unknown, file: string): string {
+  if (e instanceof ArtifactError) return e.message;
+  return loadErrorDetail(e, file).message;
+}
+
+function variantKey(v: VariantFile, settings: Settings): string {
+  return `${v.file}|${JSON.stringify(settings)}`;
+}
+
+function nonEmpty(details: Details): { details?: Details } {
+  return Object.keys(details).length ? { details } : {};
 }
 
 /** The cached value for `key`, made (once) by `make` when absent. */

@@ -3,6 +3,7 @@
 import { evalQuantity } from './expr.ts';
 import { axisPoints, tensorLength } from './problem.ts';
 import type { LoadedProblem } from './suite.ts';
+import { cPrototype, wgslBindings, wgslDeclarations, type WgslBinding } from './signature.ts';
 import type { TensorSpec } from './types.ts';
 
 export interface ProblemDescription {
@@ -15,7 +16,14 @@ export interface ProblemDescription {
   work: { flops: number | string; bytes: number | string; at: Array<{ params: Record<string, number>; flops: number; bytes: number }> };
   reference: string;
   variants: Array<{ name: string; kind: string; reference: boolean }>;
-  candidate: { js: string };
+  candidate: {
+    js: string;
+    /** The C prototype a native candidate defines. */
+    native: string;
+    /** The WGSL bindings a compute kernel declares, and the same as source. */
+    wgsl: { bindings: WgslBinding[]; declarations: string; entry_point: 'main'; dispatch: string };
+    onnx: string;
+  };
 }
 
 export function describeProblem(lp: LoadedProblem): ProblemDescription {
@@ -39,6 +47,14 @@ export function describeProblem(lp: LoadedProblem): ProblemDescription {
       js:
         `export default function (inputs, outputs, params) — inputs { ${p.tensors.filter((t) => t.role === 'input').map((t) => t.name).join(', ')} }, ` +
         `outputs { ${p.tensors.filter((t) => t.role === 'output').map((t) => t.name).join(', ')} }, params { ${Object.keys(p.axes).join(', ')} }; may be async`,
+      native: cPrototype(p),
+      wgsl: {
+        bindings: wgslBindings(p),
+        declarations: wgslDeclarations(p),
+        entry_point: 'main',
+        dispatch: `a header line "// @dispatch X, Y, Z" giving the workgroup grid as expressions over ${Object.keys(p.axes).join(', ')} (+ - * / ceil floor min max)`,
+      },
+      onnx: `a model with inputs ${p.tensors.filter((t) => t.role === 'input').map((t) => t.name).join(', ')} and outputs ${p.tensors.filter((t) => t.role === 'output').map((t) => t.name).join(', ')}, of the same element types and shapes`,
     },
   };
 }

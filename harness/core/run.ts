@@ -9,7 +9,7 @@ import { resolveMeasureOptions, type MeasureOptions } from '../measure/measure.t
 import type { SamplingProgress } from '../measure/sample-loop.ts';
 import { CaseRunner } from './case-runner.ts';
 import { BackendUnavailableError, UsageError } from './errors.ts';
-import { applyFilters, findBenchFiles, loadProblems, planBenchCases, planProblemCases, type PlannedCase } from './suite.ts';
+import { applyFilters, findBenchFiles, loadProblems, planBenchCases, planProblemCases, withCandidate, type PlannedCase } from './suite.ts';
 import type { ArtifactKind, CaseRef, CaseResult, RunResult } from './types.ts';
 import { TOOL_VERSION } from './version.ts';
 
@@ -26,6 +26,8 @@ export interface RunOptions {
   measure?: Partial<MeasureOptions>;
   /** Where relative paths and case ids are resolved; the process's cwd by default. */
   cwd?: string;
+  /** Candidate files measured beside the variants of the one problem named in `problems`. */
+  candidates?: string[];
   /** A folder of problems to use instead of the built-in `kernels/`. */
   kernelsDir?: string;
   onEvent?: (e: RunEvent) => void;
@@ -54,7 +56,8 @@ export async function run(opts: RunOptions = {}): Promise<RunResult> {
   const emit = opts.onEvent ?? (() => {});
 
   await requireSomeBackend(opts.backends);
-  const planned = await planRun({ ...opts, cwd, paths, kinds, filters });
+  const candidates = (opts.candidates ?? []).map((c) => path.resolve(cwd, c));
+  const planned = await planRun({ ...opts, cwd, paths, kinds, filters, candidates });
   emit({ type: 'plan', cases: planned.map((c) => c.ref) });
 
   const results: CaseResult[] = [];
@@ -83,6 +86,7 @@ export async function run(opts: RunOptions = {}): Promise<RunResult> {
       problems: opts.problems ?? null,
       paths: paths.map((p) => path.relative(cwd, p) || '.'),
       filters,
+      ...(candidates.length ? { candidates: candidates.map((c) => path.basename(c)) } : {}),
     },
     cases: results,
   };
@@ -94,6 +98,7 @@ interface Plan {
   kinds: ArtifactKind[];
   filters: string[];
   problems?: string[];
+  candidates?: string[];
   kernelsDir?: string;
 }
 
@@ -109,6 +114,12 @@ export async function planRun(p: Plan): Promise<PlannedCase[]> {
       const unknown = p.problems.filter((n) => !known.includes(n));
       if (unknown.length) throw new UsageError(`unknown problem ${unknown.map((u) => `"${u}"`).join(', ')}; known problems: ${known.join(', ')}`);
       problems = problems.filter((x) => p.problems!.includes(x.problem.name));
+    }
+    if (p.candidates?.length) {
+      if (problems.length !== 1) throw new UsageError('--candidate needs exactly one --problem, the problem the candidate solves');
+      let lp = problems[0]!;
+      for (const c of p.candidates) lp = await withCandidate(lp, c);
+      problems = [lp];
     }
     cases = planProblemCases(problems, p.kinds);
   }

@@ -4,11 +4,11 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
-import { kindOfFile } from '../backends/registry.ts';
+import { kindOfFile, settingsOf, variantExtensions } from '../backends/registry.ts';
 import { collectBenchFile, type BenchDecl } from './bench.ts';
 import { InputError, UsageError } from './errors.ts';
 import { axisPoints, formatParams } from './problem.ts';
-import type { ArtifactKind, CaseRef, Params, Problem, ProblemSpec } from './types.ts';
+import type { ArtifactKind, CaseRef, Params, Problem, ProblemSpec, Settings } from './types.ts';
 
 /** The package's own `kernels/` folder, where the built-in problems live. */
 export function builtinKernelsDir(): string {
@@ -22,6 +22,10 @@ export interface VariantFile {
   file: string;
   kind: ArtifactKind;
   isReference: boolean;
+  /** The variant's own setting axes (thread counts, execution providers); each combination is a case. */
+  settings: Record<string, Array<string | number>>;
+  /** True for a candidate given on the command line rather than found in the problem's folder. */
+  candidate?: boolean;
 }
 
 export interface LoadedProblem {
@@ -55,7 +59,7 @@ export async function loadProblem(pfile: string): Promise<LoadedProblem> {
   for (const f of readdirSync(dir).sort()) {
     if (f === 'problem.ts' || f.startsWith('.') || f.endsWith('.d.ts')) continue;
     const kind = kindOfFile(f);
-    if (kind) variants.push({ name: f, file: path.join(dir, f), kind, isReference: f === spec.reference });
+    if (kind) variants.push(await variantFile(path.join(dir, f), kind, f === spec.reference, spec));
   }
   if (!variants.some((v) => v.isReference)) {
     throw new InputError(`${pfile}: the reference variant "${spec.reference}" is not in ${dir}`, pfile);
@@ -63,13 +67,45 @@ export async function loadProblem(pfile: string): Promise<LoadedProblem> {
   return { problem: { ...spec, dir }, variants };
 }
 
+/** Describes one variant file, reading its setting axes through its backend. */
+export async function variantFile(file: string, kind: ArtifactKind, isReference: boolean, spec: ProblemSpec): Promise<VariantFile> {
+  let settings: Record<string, Array<string | number>>;
+  try {
+    settings = await settingsOf(kind, file);
+  } catch (e) {
+    throw new InputError(`${displayPath(file)}: ${e instanceof Error ? e.message : String(e)}`, file);
+  }
+  const clash = Object.keys(settings).filter((k) => k in spec.axes);
+  if (clash.length) throw new InputError(`${displayPath(file)}: setting ${clash.join(', ')} has the name of an axis of "${spec.name}"`, file);
+  return { name: path.basename(file), file, kind, isReference, settings };
+}
+
+/** Adds a candidate file to a loaded problem as one more variant. */
+export async function withCandidate(lp: LoadedProblem, file: string): Promise<LoadedProblem> {
+  const kind = kindOfFile(file);
+  if (!kind) throw new UsageError(`${displayPath(file)}: not a variant file; candidates end in ${variantExtensions().join(', ')}`);
+  if (!existsSync(file)) throw new InputError(`no such candidate file: ${displayPath(file)}`, file);
+  const v = await variantFile(path.resolve(file), kind, false, lp.problem);
+  if (lp.variants.some((x) => x.name === v.name)) throw new UsageError(`candidate ${v.name} has the name of a built-in variant of "${lp.problem.name}"; rename it`);
+  return { ...lp, variants: [...lp.variants, { ...v, candidate: true }] };
+}
+
+/** Every combination of a variant's settings, in declaration order; one empty combination when it has none. */
+export function settingPoints(settings: Record<string, Array<string | number>>): Settings[] {
+  let points: Settings[] = [{}];
+  for (const [k, values] of Object.entries(settings)) points = points.flatMap((p) => values.map((v) => ({ ...p, [k]: v })));
+  return points;
+}
+
 /** A case ready to be run: which artifact, at which point. */
 export type PlannedCase =
   | { ref: CaseRef; source: 'variant'; problem: LoadedProblem; variant: VariantFile }
   | { ref: CaseRef; source: 'bench'; decl: BenchDecl };
 
-export function variantCaseId(problem: string, variant: string, params: Params): string {
-  return `${problem}/${variant}[${formatParams(params)}]`;
+/** `matmul/mt.cc[n=512,threads=2]`: the problem's axes first, then the variant's settings. */
+export function variantCaseId(problem: string, variant: string, params: Params, settings: Settings = {}): string {
+  const all = [formatParams(params), ...Object.entries(settings).map(([k, v]) => `${k}=${v}`)].filter(Boolean).join(',');
+  return `${problem}/${variant}[${all}]`;
 }
 
 /** Expands problems into cases: every variant of an allowed kind at every axis point. */
@@ -79,8 +115,11 @@ export function planProblemCases(problems: LoadedProblem[], kinds: ArtifactKind[
     for (const v of lp.variants) {
       if (!kinds.includes(v.kind)) continue;
       for (const params of axisPoints(lp.problem.axes)) {
-        const ref: CaseRef = { id: variantCaseId(lp.problem.name, v.name, params), problem: lp.problem.name, variant: v.name, kind: v.kind, params };
-        out.push({ ref, source: 'variant', problem: lp, variant: v });
+        for (const settings of settingPoints(v.settings)) {
+          const ref: CaseRef = { id: variantCaseId(lp.problem.name, v.name, params, settings), problem: lp.problem.name, variant: v.name, kind: v.kind, params };
+          if (Object.keys(settings).length) ref.settings = settings;
+          out.push({ ref, source: 'variant', problem: lp, variant: v });
+        }
       }
     }
   }

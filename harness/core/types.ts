@@ -88,7 +88,15 @@ export interface CaseRef {
   variant: string;
   kind: ArtifactKind;
   params: Params;
+  /**
+   * The variant's own settings at this case, beyond the problem's axes: a thread
+   * count, an execution provider. Absent when the variant has none.
+   */
+  settings?: Settings;
 }
+
+/** Values of a variant's own setting axes, such as `{ threads: 2, ep: 'cpu' }`. */
+export type Settings = Record<string, string | number>;
 
 /** The location and spread of a sample set, as the statistics module computes them. */
 export interface Summary {
@@ -151,6 +159,12 @@ export interface VerifyReport {
 interface CaseBase extends CaseRef {
   /** Which timer produced the samples. */
   timer?: string;
+  /**
+   * What the backend reports beside the timing: build or session-creation time
+   * (`compile_ms`, `session_ms`), transfer time, compiler flags, cache hits.
+   * None of it is inside the measured samples.
+   */
+  details?: Record<string, string | number | boolean>;
 }
 /** A case that verified and was measured. */
 export interface MeasuredCase extends CaseBase {
@@ -163,6 +177,8 @@ export interface MeasuredCase extends CaseBase {
 export interface FailedCase extends CaseBase {
   state: 'failed';
   error: string;
+  /** The stage that failed: building or loading the artifact, verifying it, or measuring it. */
+  stage?: 'build' | 'verify' | 'measure';
   verify?: VerifyReport;
 }
 /** A case that was not run, with the reason (its backend is unavailable, say). */
@@ -206,6 +222,8 @@ export interface RunConfig {
   problems: string[] | null;
   paths: string[];
   filters: string[];
+  /** Variant names of candidates given on the command line (`--candidate`). */
+  candidates?: string[];
 }
 
 /** One invocation over many cases, written as one JSON document. */

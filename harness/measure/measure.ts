@@ -5,8 +5,8 @@ import type { SampleStats } from '../core/types.ts';
 import { summarize } from '../stats/summary.ts';
 import { calibrate, compileBatchLoop, type Invocable } from './batching.ts';
 import type { Clock } from './clock.ts';
-import { sampleUntilStopped, type SamplingProgress } from './sample-loop.ts';
-import { DEFAULT_MAX_SAMPLES, DEFAULT_MIN_SAMPLES, DEFAULT_TARGET_REL_CI } from './stopping.ts';
+import { sampleUntilStopped, type SamplingOutcome, type SamplingProgress } from './sample-loop.ts';
+import { DEFAULT_MAX_SAMPLES, DEFAULT_MIN_SAMPLES, DEFAULT_TARGET_REL_CI, type StopRule } from './stopping.ts';
 import { tinybenchSource } from './tinybench-source.ts';
 
 /** Options of the measuring loop; `resolveMeasureOptions` fills the defaults. */
@@ -52,6 +52,60 @@ export interface Measurement {
   samplingNs: number;
 }
 
+/**
+ * Work that times itself, on a device clock the host cannot read directly (GPU
+ * timestamps): `time(k)` runs k iterations back to back and returns their total ns.
+ */
+export interface SelfTimed {
+  timer: string;
+  time(iterations: number): Promise<number>;
+}
+
+/**
+ * Measures self-timed work with the same warm-up, batching and stopping rule as
+ * `measure`. Wall time (from `clock`) drives the warm-up and the budget; the
+ * samples are the work's own readings, divided by the batch size.
+ */
+export async function measureSelfTimed(
+  work: SelfTimed,
+  opts: MeasureOptions,
+  clock: Clock,
+  onProgress?: (p: SamplingProgress) => void,
+): Promise<Measurement> {
+  const start = clock.now();
+  const warmupNs = opts.warmupS * 1e9;
+  let k = 1;
+  let perCall = Infinity;
+  for (;;) {
+    const t = await work.time(k);
+    perCall = Math.max(t / k, 1e-3);
+    const elapsed = clock.now() - start;
+    if (elapsed >= warmupNs) break;
+    k = Math.max(1, Math.min(Math.ceil(opts.targetSampleNs / perCall), k * 16));
+  }
+  const batch = Math.max(1, Math.round(opts.targetSampleNs / perCall));
+  const source = {
+    async take(count: number): Promise<number[]> {
+      const out: number[] = [];
+      for (let i = 0; i < count; i++) out.push((await work.time(batch)) / batch);
+      return out;
+    },
+  };
+  const samplingStart = clock.now();
+  const out = await sampleUntilStopped(source, stopRuleOf(opts), clock, onProgress);
+  return { stats: statsOf(out, batch, opts), timer: work.timer, warmupNs: samplingStart - start, samplingNs: out.elapsedNs };
+}
+
+function stopRuleOf(opts: MeasureOptions): StopRule {
+  return { minSamples: opts.minSamples, targetRelCI: opts.targetRelCI, budgetNs: opts.budgetS * 1e9, maxSamples: opts.maxSamples };
+}
+
+function statsOf(out: SamplingOutcome, batch: number, opts: MeasureOptions): SampleStats {
+  const stats: SampleStats = { unit: 'ns', ...summarize(out.samples), batch, stop: out.stop, noisy: out.stop !== 'converged' };
+  if (opts.keepSamples) stats.samples = out.samples;
+  return stats;
+}
+
 /** Measures one invocable. Exceptions thrown by the code under test propagate. */
 export async function measure(
   name: string,
@@ -63,14 +117,6 @@ export async function measure(
   const loop = compileBatchLoop(inv);
   const cal = await calibrate(loop, inv, clock, opts.warmupS * 1e9, opts.targetSampleNs);
   const source = tinybenchSource(name, loop, cal.batch, inv.async, clock);
-  const rule = {
-    minSamples: opts.minSamples,
-    targetRelCI: opts.targetRelCI,
-    budgetNs: opts.budgetS * 1e9,
-    maxSamples: opts.maxSamples,
-  };
-  const out = await sampleUntilStopped(source, rule, clock, onProgress);
-  const stats: SampleStats = { unit: 'ns', ...summarize(out.samples), batch: cal.batch, stop: out.stop, noisy: out.stop !== 'converged' };
-  if (opts.keepSamples) stats.samples = out.samples;
-  return { stats, timer: clock.name, warmupNs: cal.warmupNs, samplingNs: out.elapsedNs };
+  const out = await sampleUntilStopped(source, stopRuleOf(opts), clock, onProgress);
+  return { stats: statsOf(out, cal.batch, opts), timer: clock.name, warmupNs: cal.warmupNs, samplingNs: out.elapsedNs };
 }

@@ -39,8 +39,13 @@ export async function problemCommand(args: string[]): Promise<number> {
     `Variants (reference: ${d.reference}):`,
     ...d.variants.map((v) => `  ${v.name.padEnd(18)} ${v.kind}`),
     '',
-    'JS candidate format:',
-    `  ${d.candidate.js}`,
+    'Candidate formats (one file; see README "Candidates"):',
+    `  js      ${d.candidate.js}`,
+    `  native  a C or C++ source that defines:`,
+    `            ${d.candidate.native}`,
+    `  wgsl    entry point "main", with ${d.candidate.wgsl.dispatch}, and these bindings:`,
+    ...d.candidate.wgsl.declarations.split('\n').map((l) => `            ${l}`),
+    `  onnx    ${d.candidate.onnx}`,
   ];
   process.stdout.write(`${out.join('\n')}\n`);
   return 0;

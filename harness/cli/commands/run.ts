@@ -25,6 +25,7 @@ export async function runCommand(args: string[]): Promise<number> {
         allowPositionals: true,
         options: {
           problem: { type: 'string', multiple: true },
+          candidate: { type: 'string', multiple: true },
           backend: { type: 'string' },
           time: { type: 'string' },
           quick: { type: 'boolean' },
@@ -71,6 +72,7 @@ export async function runCommand(args: string[]): Promise<number> {
       paths,
       filters,
       ...(problems.length ? { problems } : {}),
+      ...(values.candidate?.length ? { candidates: values.candidate } : {}),
       ...(backends ? { backends } : {}),
       measure: { ...(budgetS !== undefined ? { budgetS } : {}), keepSamples: !values['no-samples'] },
       onEvent: (e) => progress.onEvent(e),
@@ -89,5 +91,13 @@ export async function runCommand(args: string[]): Promise<number> {
     if (file !== undefined && file !== '-') process.stderr.write(`wrote ${flag} to ${path.relative(process.cwd(), path.resolve(file))}\n`);
   }
   if (interrupt.signal.aborted) return EXIT_INTERRUPTED;
+  // a candidate that does not build is an input error (exit 2), like a bench file that does not load
+  const candidates = result.config.candidates ?? [];
+  const unbuilt = result.cases.filter((c) => c.state === 'failed' && c.stage === 'build' && candidates.includes(c.variant));
+  if (unbuilt.length) {
+    const first = unbuilt[0]!;
+    process.stderr.write(`assay: the candidate did not build:\n${first.state === 'failed' ? first.error : ''}\n`);
+    return EXIT.usage;
+  }
   return result.cases.some((c) => c.state === 'failed') ? EXIT.regression : EXIT.ok;
 }

@@ -1,0 +1,129 @@
+// `assay ab REV_A REV_B [PATHS/FILTERS] [options]`: checks out two revisions,
+// starts one runner in each, measures their common cases interleaved, and gives
+// verdicts for B against A.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { checkout, repoRoot, resolveRevision } from '../../ab/checkout.ts';
+import { interleave } from '../../ab/interleave.ts';
+import { parseKinds } from '../../backends/registry.ts';
+import { EXIT, UsageError } from '../../core/errors.ts';
+import type { ArtifactKind } from '../../core/types.ts';
+import { QUICK_BUDGET_S } from '../../measure/measure.ts';
+import { RunnerClient, RunnerError } from '../../runner/client.ts';
+import type { PlanOptions } from '../../runner/protocol.ts';
+import { makeComparison } from '../../stats/compare.ts';
+import { listOption, parseOrUsage } from '../args.ts';
+import { createProgress } from '../progress.ts';
+import { reportComparison, VERDICT_OPTIONS, verdictSettings } from '../verdict-options.ts';
+
+export async function abCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseOrUsage(
+    () =>
+      parseArgs({
+        args,
+        allowPositionals: true,
+        options: {
+          ...VERDICT_OPTIONS,
+          problem: { type: 'string', multiple: true },
+          backend: { type: 'string' },
+          time: { type: 'string' },
+          quick: { type: 'boolean' },
+          'no-install': { type: 'boolean' },
+        },
+      }),
+    'ab',
+  );
+  const [revA, revB, ...rest] = positionals;
+  if (revA === undefined || revB === undefined) throw new UsageError('ab takes two git revisions: assay ab REV_A REV_B [PATHS/FILTERS] [options]');
+  const s = verdictSettings(values);
+  let backends: ArtifactKind[] | undefined;
+  if (values.backend !== undefined) {
+    try {
+      backends = parseKinds(values.backend);
+    } catch (e) {
+      throw new UsageError(`--backend: ${(e as Error).message}`);
+    }
+  }
+  let budgetS: number | undefined;
+  if (values.time !== undefined) {
+    budgetS = Number(values.time);
+    if (!(budgetS > 0) || !Number.isFinite(budgetS)) throw new UsageError(`--time takes a positive number of seconds, not "${values.time}"`);
+  } else if (values.quick) budgetS = QUICK_BUDGET_S;
+
+  const cwd = process.cwd();
+  const root = repoRoot(cwd);
+  const sub = path.relative(root, cwd);
+  const shaA = resolveRevision(root, revA);
+  const shaB = resolveRevision(root, revB);
+  const log = (line: string): void => {
+    process.stderr.write(`ab: ${line}\n`);
+  };
+  const install = !values['no-install'];
+  const coA = checkout(root, shaA, { install, log });
+  const coB = shaB === shaA ? coA : checkout(root, shaB, { install, log });
+  for (const [rev, co] of [[revA, coA], [revB, coB]] as const) {
+    log(`${rev} = ${co.sha.slice(0, 10)}: ${co.cached ? 'cached' : 'ready'} (install: ${co.install}${co.built ? ', built' : ''})`);
+  }
+  const dirA = path.join(coA.dir, sub);
+  const dirB = path.join(coB.dir, sub);
+
+  // a positional is a path when it exists in either checkout, otherwise a filter
+  const isPath = (p: string): boolean => existsSync(path.resolve(dirA, p)) || existsSync(path.resolve(dirB, p));
+  const paths = rest.filter(isPath);
+  const filters = rest.filter((p) => !isPath(p));
+  const problems = listOption(values.problem);
+  const plan = (dir: string): PlanOptions => ({
+    paths,
+    filters,
+    ...(problems.length ? { problems } : {}),
+    ...(backends ? { backends } : {}),
+    // a revision's own problems are measured when it has them
+    ...(existsSync(path.join(dir, 'kernels')) ? { kernelsDir: path.join(dir, 'kernels') } : {}),
+    measure: { ...(budgetS !== undefined ? { budgetS } : {}) },
+  });
+  const planA = plan(coA.dir);
+  const planB = plan(coB.dir);
+  if (planA.kernelsDir !== undefined && planB.kernelsDir === undefined) delete planA.kernelsDir;
+
+  const interrupt = new AbortController();
+  const onSigint = (): void => {
+    if (interrupt.signal.aborted) process.exit(130);
+    interrupt.abort();
+    process.stderr.write('\nassay: interrupted; finishing the case in hand, then reporting (Ctrl-C again quits now)\n');
+  };
+  process.on('SIGINT', onSigint);
+  const progress = createProgress();
+  const a = await RunnerClient.start({ cwd: dirA, label: `A (${revA})` });
+  const b = await RunnerClient.start({ cwd: dirB, label: `B (${revB})` }).catch((e) => {
+    a.kill();
+    throw e;
+  });
+  let result;
+  try {
+    // each side plans with its own kernels folder, and the same selection
+    result = await interleave(a, b, {
+      plan: planA,
+      planB,
+      onEvent: (e) => progress.onEvent(e),
+      signal: interrupt.signal,
+      ...(s.threshold !== undefined ? { compare: { threshold: s.threshold } } : {}),
+    });
+  } catch (e) {
+    if (e instanceof RunnerError) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSigint);
+    await Promise.all([a.shutdown(), b.shutdown()]);
+  }
+  const cmp = makeComparison(result.cases, {
+    mode: 'interleaved',
+    base: { label: `A ${revA} (${shaA.slice(0, 10)})`, machine: a.hello.machine, git: shaA },
+    head: { label: `B ${revB} (${shaB.slice(0, 10)})`, machine: b.hello.machine, git: shaB },
+    failOn: s.failOn,
+    ...(s.threshold !== undefined ? { threshold: s.threshold } : {}),
+  });
+  const code = reportComparison(cmp, s);
+  return result.interrupted ? 130 : code === EXIT.ok ? EXIT.ok : code;
+}

@@ -26,7 +26,10 @@ export function parseRunResult(text: string, file: string, what: string): RunRes
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    const truncated = text.trim().length === 0 || /end of (JSON )?input|Unterminated/i.test((e as Error).message);
+    // a document cut short fails at its very end, or no longer ends with the closing brace
+    const msg = (e as Error).message;
+    const at = Number(msg.match(/position (\d+)/)?.[1] ?? NaN);
+    const truncated = text.trim().length === 0 || /end of (JSON )?input|Unterminated/i.test(msg) || at >= text.trimEnd().length - 1 || !/}\s*$/.test(text);
     throw new InputError(
       `${what}: ${file} is ${truncated ? 'truncated or empty' : 'not valid JSON'} (${(e as Error).message}); ` +
         'it cannot be compared with. Save it again (assay run --save-baseline NAME) or delete it.',

@@ -30,7 +30,7 @@ describe('assay ab', () => {
   writeFileSync(path.join(repo, 'work.bench.ts'), BENCH.replace('WORK', '2000'));
   git('add', '-A');
   git('commit', '-qm', 'before');
-  writeFileSync(path.join(repo, 'work.bench.ts'), BENCH.replace('WORK', '6000'));
+  writeFileSync(path.join(repo, 'work.bench.ts'), `${BENCH.replace('WORK', '6000')}bench('delta', () => spin(100));\n`);
   git('commit', '-qam', 'beta does three times the work');
   afterAll(() => rmSync(repo, { recursive: true, force: true }));
   const env = { GITHUB_ACTIONS: 'false' };
@@ -50,6 +50,7 @@ describe('assay ab', () => {
     expect(v.beta.base.n).toBe(v.beta.head.n);
     for (const name of ['alpha', 'gamma']) expect(v[name].verdict).not.toMatch(/slower|failed/);
     expect(cmp.failing).toEqual(['work.bench.ts/beta']);
+    expect(v.delta).toMatchObject({ verdict: 'new', reason: 'only in B' });
     // the cache folder ignores itself
     expect(readFileSync(path.join(repo, '.assay', 'ab', '.gitignore'), 'utf8')).toBe('*\n');
     expect(git('status', '--porcelain')).toBe('');

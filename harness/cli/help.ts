@@ -41,6 +41,7 @@ Verdict options (compare, ab, run --baseline):
 
 ab options: the run options above (filters, --problem, --backend, --time, --quick), and
   --no-install          use the checkouts as they are, without npm ci or build
+  --processes K         runner processes per side, taking turns (default 3)
 
 Exit codes:
   0  success      1  a case failed verification or threw, or a comparison found a

@@ -98,6 +98,11 @@ export class RunnerClient {
     this.pending.clear();
   }
 
+  /** Why the process ended, or null while it runs. */
+  get exitReason(): string | null {
+    return this.exited;
+  }
+
   /** Sends one request and resolves with its reply. */
   request(body: DistributiveOmit<Request, 'id'>, onProgress?: Pending['onProgress']): Promise<Reply> {
     if (this.exited) return Promise.reject(new RunnerError(`runner ${this.label} ${this.exited}`));

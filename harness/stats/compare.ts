@@ -49,6 +49,8 @@ export interface CaseComparison extends CaseRef {
   ci: [number, number] | null;
   /** Whether the interval came from paired (interleaved) samples. */
   paired: boolean;
+  /** Process pairs the paired samples came from, when more than one. */
+  processes?: number;
   /** Why a case is failed, new or missing, in words. */
   reason?: string;
 }
@@ -85,8 +87,18 @@ export function ratioOfMedians(base: ArrayLike<number>, head: ArrayLike<number>,
  * the interleaved A/B takes them): pairs are resampled whole, so that what
  * moved both sides of a pair at once (machine drift, a busy neighbour) moves
  * both medians of a replicate together and cancels in their ratio.
+ *
+ * With `groups` (the pair of processes each pair of samples came from), the
+ * resampling has two stages: first the process pairs, then the sample pairs
+ * within each. Code can run at a different speed in each process (the JIT's
+ * choices, the heap's state); the interval then shows that spread, instead of
+ * taking one process's luck for a change in the code.
  */
-export function pairedRatioOfMedians(a: ArrayLike<number>, b: ArrayLike<number>, opts: CompareOptions & { seed?: number } = {}): RatioEstimate {
+export function pairedRatioOfMedians(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  opts: CompareOptions & { seed?: number; groups?: ArrayLike<number> } = {},
+): RatioEstimate {
   const n = a.length;
   if (b.length !== n) throw new RangeError(`paired samples need equal counts, not ${n} and ${b.length}`);
   const order = (xs: ArrayLike<number>): Uint32Array => Uint32Array.from({ length: n }, (_, i) => i).sort((i, j) => xs[i]! - xs[j]!);
@@ -97,21 +109,40 @@ export function pairedRatioOfMedians(a: ArrayLike<number>, b: ArrayLike<number>,
   const ratio = quantileSorted(sb, 0.5) / quantileSorted(sa, 0.5);
   const B = opts.resamples ?? 2000;
   const rng = createRng(opts.seed ?? 0x5eed);
+  const members = groupMembers(n, opts.groups);
   const counts = new Uint32Array(n);
   const ca = new Uint32Array(n);
   const cb = new Uint32Array(n);
   const reps = new Float64Array(B);
   for (let r = 0; r < B; r++) {
     counts.fill(0);
-    for (let i = 0; i < n; i++) counts[Math.floor(rng.next() * n)]!++;
+    let total = 0;
+    for (let g = 0; g < members.length; g++) {
+      const m = members[members.length === 1 ? 0 : Math.floor(rng.next() * members.length)]!;
+      for (let i = 0; i < m.length; i++) counts[m[Math.floor(rng.next() * m.length)]!]!++;
+      total += m.length;
+    }
     // the same draw of pairs, seen through each side's sort order
     for (let j = 0; j < n; j++) {
       ca[j] = counts[pa[j]!]!;
       cb[j] = counts[pb[j]!]!;
     }
-    reps[r] = medianOfCounts(sb, cb) / medianOfCounts(sa, ca);
+    reps[r] = medianOfCounts(sb, cb, total) / medianOfCounts(sa, ca, total);
   }
   return { ratio, ci: percentileInterval(reps, opts.confidence) };
+}
+
+/** The indices of each group; one group of all indices when there are no groups. */
+function groupMembers(n: number, groups: ArrayLike<number> | undefined): number[][] {
+  if (!groups) return [Array.from({ length: n }, (_, i) => i)];
+  const by = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    const g = groups[i]!;
+    let m = by.get(g);
+    if (!m) by.set(g, (m = []));
+    m.push(i);
+  }
+  return [...by.values()];
 }
 
 /** Relative half-width of a ratio's interval, the figure the interleaved stopping rule watches. */
@@ -135,7 +166,7 @@ export function sideOf(r: CaseResult): Side {
  * (interleaved), index by index. The seed is derived from the case id, so a
  * comparison is reproducible.
  */
-export function compareCase(ref: CaseRef, base: Side | null, head: Side | null, opts: CompareOptions & { paired?: boolean } = {}): CaseComparison {
+export function compareCase(ref: CaseRef, base: Side | null, head: Side | null, opts: CompareOptions & { paired?: boolean; groups?: number[] } = {}): CaseComparison {
   const T = opts.threshold ?? DEFAULT_THRESHOLD;
   const out = (verdict: Verdict, extra: Partial<CaseComparison> = {}): CaseComparison => ({
     ...ref,
@@ -157,8 +188,9 @@ export function compareCase(ref: CaseRef, base: Side | null, head: Side | null, 
     return out('failed', { base: summary(base), head: summary(head), reason: why });
   }
   const seed = hashSeed(ref.id);
-  const est = opts.paired ? pairedRatioOfMedians(base.samples, head.samples, { ...opts, seed }) : ratioOfMedians(base.samples, head.samples, { ...opts, seed });
-  return out(verdictOf(est.ci, T), { base: summary(base), head: summary(head), ratio: est.ratio, ci: est.ci });
+  const est = opts.paired ? pairedRatioOfMedians(base.samples, head.samples, { ...opts, seed, ...(opts.groups ? { groups: opts.groups } : {}) }) : ratioOfMedians(base.samples, head.samples, { ...opts, seed });
+  const processes = opts.groups ? new Set(opts.groups).size : 0;
+  return out(verdictOf(est.ci, T), { base: summary(base), head: summary(head), ratio: est.ratio, ci: est.ci, ...(processes > 1 ? { processes } : {}) });
 }
 
 function sideSummary(samples: number[]): SideSummary {

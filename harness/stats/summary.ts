@@ -104,10 +104,9 @@ export function bootstrapMedians(sorted: Float64Array, opts: BootstrapOptions = 
 
 /**
  * The median of a multiset given as ascending `sorted` values and how many
- * times each was drawn (`counts[i]` for `sorted[i]`, summing to sorted.length).
+ * times each was drawn (`counts[i]` for `sorted[i]`, summing to `n`).
  */
-export function medianOfCounts(sorted: ArrayLike<number>, counts: ArrayLike<number>): number {
-  const n = sorted.length;
+export function medianOfCounts(sorted: ArrayLike<number>, counts: ArrayLike<number>, n: number = sorted.length): number {
   const lowRank = (n - 1) >> 1; // the lower middle for even n
   let cum = 0;
   let r = 0;

@@ -6,12 +6,13 @@
 //   - the wall time per verdict.
 // Size through the environment: VALIDITY_SESSIONS (default 10) sessions of
 // VALIDITY_CASES (default 10, at most 10) bench functions each, VALIDITY_TIME
-// seconds of budget per case (default: Assay's default), VALIDITY_SLOWDOWN (1.05).
+// seconds of budget per case (default: Assay's default), VALIDITY_SLOWDOWN (1.05),
+// VALIDITY_PROCESSES runner processes per side when interleaved (default: ab's).
 import '../../harness/measure/clock.ts';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { interleave } from '../../harness/ab/interleave.ts';
+import { DEFAULT_PROCESSES, interleave } from '../../harness/ab/interleave.ts';
 import type { CaseResult } from '../../harness/core/types.ts';
 import { DEFAULT_BUDGET_S } from '../../harness/measure/measure.ts';
 import { RunnerClient } from '../../harness/runner/client.ts';
@@ -21,6 +22,7 @@ const SESSIONS = Number(process.env.VALIDITY_SESSIONS ?? 10);
 const CASES = Math.min(10, Number(process.env.VALIDITY_CASES ?? 10));
 const BUDGET = Number(process.env.VALIDITY_TIME ?? DEFAULT_BUDGET_S);
 const SLOWDOWN = Number(process.env.VALIDITY_SLOWDOWN ?? 1.05);
+const PROCESSES = Number(process.env.VALIDITY_PROCESSES ?? DEFAULT_PROCESSES);
 
 /** Ten bench functions of five kinds at two sizes; `scale` multiplies the work of every one. */
 function benchFile(scale: number): string {
@@ -88,12 +90,16 @@ async function stored(bDir: string): Promise<CaseComparison[]> {
 }
 
 async function interleaved(bDir: string): Promise<CaseComparison[]> {
-  const a = await RunnerClient.start({ cwd: dirs.same, output: null });
-  const b = await RunnerClient.start({ cwd: bDir, output: null });
+  const a: RunnerClient[] = [];
+  const b: RunnerClient[] = [];
+  for (let i = 0; i < PROCESSES; i++) {
+    a.push(await RunnerClient.start({ cwd: dirs.same, output: null }));
+    b.push(await RunnerClient.start({ cwd: bDir, output: null }));
+  }
   try {
     return (await interleave(a, b, { plan })).cases;
   } finally {
-    await Promise.all([a.shutdown(), b.shutdown()]);
+    await Promise.all([...a, ...b].map((r) => r.shutdown()));
   }
 }
 
@@ -131,7 +137,7 @@ for (const mode of ['stored', 'interleaved'] as const) {
 }
 process.stdout.write(
   [
-    `Node ${process.version}, ${SESSIONS} sessions × ${CASES} cases, budget ${BUDGET} s per case (per side), threshold ±${(DEFAULT_THRESHOLD * 100).toFixed(0)}%, planted slowdown ×${SLOWDOWN}; ${((performance.now() - t0) / 60000).toFixed(1)} min in all.`,
+    `Node ${process.version}, ${SESSIONS} sessions × ${CASES} cases, interleaved with ${PROCESSES} runner process${PROCESSES === 1 ? '' : 'es'} per side, budget ${BUDGET} s per case (per side), threshold ±${(DEFAULT_THRESHOLD * 100).toFixed(0)}%, planted slowdown ×${SLOWDOWN}; ${((performance.now() - t0) / 60000).toFixed(1)} min in all.`,
     'Targets for interleaved A/B: false positives ≤ 1%, detection ≥ 95%.',
     '',
     '| mode | A = A comparisons | called faster/slower | false-positive rate | called same | A vs 1.05·A comparisons | called slower | detection | called faster | wall per verdict |',

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkout, repoRoot, resolveRevision } from '../../ab/checkout.ts';
-import { interleave } from '../../ab/interleave.ts';
+import { DEFAULT_PROCESSES, interleave } from '../../ab/interleave.ts';
 import { parseKinds } from '../../backends/registry.ts';
 import { EXIT, UsageError } from '../../core/errors.ts';
 import type { ArtifactKind } from '../../core/types.ts';
@@ -30,6 +30,7 @@ export async function abCommand(args: string[]): Promise<number> {
           time: { type: 'string' },
           quick: { type: 'boolean' },
           'no-install': { type: 'boolean' },
+          processes: { type: 'string' },
         },
       }),
     'ab',
@@ -50,6 +51,9 @@ export async function abCommand(args: string[]): Promise<number> {
     budgetS = Number(values.time);
     if (!(budgetS > 0) || !Number.isFinite(budgetS)) throw new UsageError(`--time takes a positive number of seconds, not "${values.time}"`);
   } else if (values.quick) budgetS = QUICK_BUDGET_S;
+
+  const processes = values.processes === undefined ? DEFAULT_PROCESSES : Number(values.processes);
+  if (!Number.isInteger(processes) || processes < 1 || processes > 16) throw new UsageError(`--processes takes a whole number of runner processes per side, 1 to 16, not "${values.processes}"`);
 
   const cwd = process.cwd();
   const root = repoRoot(cwd);
@@ -94,11 +98,18 @@ export async function abCommand(args: string[]): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   const progress = createProgress();
-  const a = await RunnerClient.start({ cwd: dirA, label: `A (${revA})` });
-  const b = await RunnerClient.start({ cwd: dirB, label: `B (${revB})` }).catch((e) => {
-    a.kill();
-    throw e;
-  });
+  const runners: RunnerClient[] = [];
+  try {
+    for (let i = 0; i < processes; i++) {
+      runners.push(await RunnerClient.start({ cwd: dirA, label: `A${i + 1} (${revA})` }));
+      runners.push(await RunnerClient.start({ cwd: dirB, label: `B${i + 1} (${revB})` }));
+    }
+  } catch (e) {
+    for (const r of runners) r.kill();
+    throw e instanceof RunnerError ? new UsageError(e.message) : e;
+  }
+  const a = runners.filter((_, i) => i % 2 === 0);
+  const b = runners.filter((_, i) => i % 2 === 1);
   let result;
   try {
     // each side plans with its own kernels folder, and the same selection
@@ -115,12 +126,12 @@ export async function abCommand(args: string[]): Promise<number> {
   } finally {
     progress.stop();
     process.off('SIGINT', onSigint);
-    await Promise.all([a.shutdown(), b.shutdown()]);
+    await Promise.all(runners.map((r) => r.shutdown()));
   }
   const cmp = makeComparison(result.cases, {
     mode: 'interleaved',
-    base: { label: `A ${revA} (${shaA.slice(0, 10)})`, machine: a.hello.machine, git: shaA },
-    head: { label: `B ${revB} (${shaB.slice(0, 10)})`, machine: b.hello.machine, git: shaB },
+    base: { label: `A ${revA} (${shaA.slice(0, 10)})`, machine: a[0]!.hello.machine, git: shaA },
+    head: { label: `B ${revB} (${shaB.slice(0, 10)})`, machine: b[0]!.hello.machine, git: shaB },
     failOn: s.failOn,
     ...(s.threshold !== undefined ? { threshold: s.threshold } : {}),
   });

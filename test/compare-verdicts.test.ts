@@ -63,6 +63,17 @@ describe('verdicts from the CI of the ratio of medians', () => {
     expect(compareCase(ref, side(a), side(b)).verdict).toBe('inconclusive');
   });
 
+  it('with several process pairs, one process running slow is inconclusive, and a change in all of them is slower', () => {
+    const groups = Array.from({ length: 300 }, (_, i) => i % 3);
+    const a = noisy(41, 300, 1000, 0.005);
+    // process pair 0 runs B 17% slow (its JIT or heap was unlucky); pairs 1 and 2 agree
+    const lucky = noisy(42, 300, 1000, 0.005).map((x, i) => (groups[i] === 0 ? x * 1.17 : x));
+    expect(compareCase(ref, side(a), side(lucky), { paired: true, groups }).verdict).toBe('inconclusive');
+    const real = noisy(43, 300, 1060, 0.005);
+    const c = compareCase(ref, side(a), side(real), { paired: true, groups });
+    expect(c).toMatchObject({ verdict: 'slower', processes: 3 });
+  });
+
   it('gives the same interval for the same samples (seeded by case id)', () => {
     const a = noisy(31, 50, 100);
     const b = noisy(32, 50, 104);

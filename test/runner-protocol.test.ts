@@ -58,4 +58,12 @@ describe('runner process', () => {
     await expect(r.plan({ paths: ['broken'] })).rejects.toThrow(/syntax\.bench\.ts:4/);
     expect((await r.plan({ paths: ['ok'] })).length).toBe(3);
   });
+
+  it('fails pending requests with the exit status when the process dies, and refuses new ones', async () => {
+    const dying = await RunnerClient.start({ cwd: fileURLToPath(new URL('./fixtures/runner/', import.meta.url)), output: null, label: 'dying' });
+    await dying.plan({ paths: ['.'] });
+    await expect(dying.prepare('exits.bench.ts/exits')).rejects.toThrow(/runner dying exited with code 3/);
+    expect(dying.exitReason).toBe('exited with code 3');
+    await expect(dying.plan({ paths: ['.'] })).rejects.toThrow(RunnerError);
+  });
 });

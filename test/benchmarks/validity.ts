@@ -7,7 +7,8 @@
 // Size through the environment: VALIDITY_SESSIONS (default 10) sessions of
 // VALIDITY_CASES (default 10, at most 10) bench functions each, VALIDITY_TIME
 // seconds of budget per case (default: Assay's default), VALIDITY_SLOWDOWN (1.05),
-// VALIDITY_PROCESSES runner processes per side when interleaved (default: ab's).
+// VALIDITY_PROCESSES runner processes per side when interleaved (default: ab's),
+// VALIDITY_MODES (stored,interleaved) to run one mode alone.
 import '../../harness/measure/clock.ts';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,7 @@ const CASES = Math.min(10, Number(process.env.VALIDITY_CASES ?? 10));
 const BUDGET = Number(process.env.VALIDITY_TIME ?? DEFAULT_BUDGET_S);
 const SLOWDOWN = Number(process.env.VALIDITY_SLOWDOWN ?? 1.05);
 const PROCESSES = Number(process.env.VALIDITY_PROCESSES ?? DEFAULT_PROCESSES);
+const MODES = (process.env.VALIDITY_MODES ?? 'stored,interleaved').split(',') as Array<'stored' | 'interleaved'>;
 
 /** Ten bench functions of five kinds at two sizes; `scale` multiplies the work of every one. */
 function benchFile(scale: number): string {
@@ -106,7 +108,7 @@ async function interleaved(bDir: string): Promise<CaseComparison[]> {
 const t0 = performance.now();
 for (let s = 0; s < SESSIONS; s++) {
   // the order of modes alternates, so neither always runs first in a session
-  const modes: Mode[] = s % 2 === 0 ? ['stored', 'interleaved'] : ['interleaved', 'stored'];
+  const modes: Mode[] = (s % 2 === 0 ? ['stored', 'interleaved'] : ['interleaved', 'stored']).filter((m) => MODES.includes(m as Mode)) as Mode[];
   for (const cond of ['null', 'planted'] as const) {
     for (const mode of modes) {
       const start = performance.now();
@@ -123,7 +125,7 @@ rmSync(root, { recursive: true, force: true });
 
 const pct = (x: number, n: number): string => (n ? `${((100 * x) / n).toFixed(1)}%` : 'n/a');
 const rows: string[] = [];
-for (const mode of ['stored', 'interleaved'] as const) {
+for (const mode of (['stored', 'interleaved'] as const).filter((m) => MODES.includes(m))) {
   const nul = tallies[`${mode}/null`];
   const pl = tallies[`${mode}/planted`];
   const fp = nul.verdicts.filter((c) => c.verdict === 'faster' || c.verdict === 'slower').length;

@@ -98,14 +98,16 @@ export async function abCommand(args: string[]): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   const progress = createProgress();
-  const runners: RunnerClient[] = [];
-  try {
-    for (let i = 0; i < processes; i++) {
-      runners.push(await RunnerClient.start({ cwd: dirA, label: `A${i + 1} (${revA})` }));
-      runners.push(await RunnerClient.start({ cwd: dirB, label: `B${i + 1} (${revB})` }));
-    }
-  } catch (e) {
+  // started together; one that fails to start takes the others down with it
+  const starting = Array.from({ length: 2 * processes }, (_, i) =>
+    RunnerClient.start({ cwd: i % 2 === 0 ? dirA : dirB, label: `${i % 2 === 0 ? 'A' : 'B'}${(i >> 1) + 1} (${i % 2 === 0 ? revA : revB})` }),
+  );
+  const started = await Promise.allSettled(starting);
+  const runners = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failedStart = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failedStart) {
     for (const r of runners) r.kill();
+    const e = failedStart.reason as Error;
     throw e instanceof RunnerError ? new UsageError(e.message) : e;
   }
   const a = runners.filter((_, i) => i % 2 === 0);

@@ -40,6 +40,10 @@ describe('baselines', () => {
     const table = r.stdout.slice(r.stdout.indexOf('this run against baseline main'));
     expect(r.stdout.indexOf('3 cases: 3 measured')).toBeLessThan(r.stdout.indexOf('this run against baseline main'));
     for (const name of ['join', 'concat loop', 'async resolve']) expect(table).toMatch(new RegExp(`strings\\.bench\\.ts/${name}\\s.*(same|slower|faster|inconclusive)`));
+    // with the run's JSON on stdout, the verdicts go to stderr
+    const json = assay(['run', ...QUICK, '--baseline', 'main', '--fail-on', 'failed', '--json', '-', '--no-samples'], { env: envA });
+    expect(JSON.parse(json.stdout).cases).toHaveLength(3);
+    expect(json.stderr).toMatch(/this run against baseline main/);
   });
 
   it('refuses a baseline from another machine, saying how the machines differ; --allow-machine-mismatch overrides', () => {

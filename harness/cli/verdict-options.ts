@@ -27,6 +27,8 @@ export interface VerdictSettings {
   markdown?: string;
   github: boolean;
   allowMismatch: boolean;
+  /** Stdout already carries a document (run --json -): the table and annotations go to stderr. */
+  stdoutTaken?: boolean;
 }
 
 export function verdictSettings(values: { threshold?: string; 'fail-on'?: string[]; json?: string; markdown?: string; github?: boolean; 'allow-machine-mismatch'?: boolean }): VerdictSettings {
@@ -65,7 +67,7 @@ function parseFailOn(values: string[] | undefined): Verdict[] {
  * code: 1 when any case has a verdict in `fail_on`, else 0.
  */
 export function reportComparison(cmp: Comparison, s: VerdictSettings): number {
-  const toStdout = s.json === '-' || s.markdown === '-';
+  const toStdout = s.json === '-' || s.markdown === '-' || Boolean(s.stdoutTaken);
   const stream = toStdout ? process.stderr : process.stdout;
   stream.write(renderVerdictsConsole(cmp, { color: Boolean(stream.isTTY) && !process.env.NO_COLOR }));
   if (s.json !== undefined) writeOutput(s.json, `${JSON.stringify(cmp, null, 2)}\n`);

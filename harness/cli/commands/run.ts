@@ -117,7 +117,7 @@ export async function runCommand(args: string[]): Promise<number> {
       failOn: verdicts.failOn,
       ...(verdicts.threshold !== undefined ? { threshold: verdicts.threshold } : {}),
     });
-    compared = reportComparison(cmp, { ...verdicts, ...(jsonToStdout || mdToStdout ? { json: undefined, markdown: undefined } : {}) });
+    compared = reportComparison(cmp, { ...verdicts, stdoutTaken: jsonToStdout || mdToStdout });
   }
   if (interrupt.signal.aborted) return EXIT_INTERRUPTED;
   if (values['save-baseline'] !== undefined) {

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareCase, compareCases, pairedRatioOfMedians, ratioOfMedians, verdictOf } from '../harness/stats/compare.ts';
 import type { CaseResult } from '../harness/core/types.ts';
+import { studentTQuantile } from '../harness/stats/student-t.ts';
 import { measuredCase, noisy } from './compare-helpers.ts';
 
 const ref = { id: 'c', problem: 'p', variant: 'v', kind: 'js' as const, params: {} };
@@ -72,6 +73,19 @@ describe('verdicts from the CI of the ratio of medians', () => {
     const real = noisy(43, 300, 1060, 0.005);
     const c = compareCase(ref, side(a), side(real), { paired: true, groups });
     expect(c).toMatchObject({ verdict: 'slower', processes: 3 });
+  });
+
+  it('with three process pairs that agree only loosely, the interval is at least the t interval over the pairs', () => {
+    // each process pair's own ratio: +4%, +1%, +7%; a bootstrap over three units would call this slower
+    const groups = Array.from({ length: 300 }, (_, i) => i % 3);
+    const a = noisy(51, 300, 1000, 0.002);
+    const b = noisy(52, 300, 1000, 0.002).map((x, i) => x * [1.04, 1.01, 1.07][groups[i]!]!);
+    const c = compareCase(ref, side(a), side(b), { paired: true, groups });
+    // mean of the log ratios ≈ 4%, sd ≈ 3%, t(0.975, 2) = 4.303: the interval reaches below 1 - 2%
+    expect(c.ci![0]).toBeLessThan(0.98);
+    expect(c.verdict).toBe('inconclusive');
+    expect(studentTQuantile(0.975, 2)).toBe(4.303);
+    expect(studentTQuantile(0.975, 40)).toBeCloseTo(2.021, 2);
   });
 
   it('gives the same interval for the same samples (seeded by case id)', () => {

@@ -4,6 +4,7 @@
 import type { CaseRef, CaseResult } from '../core/types.ts';
 import { bootstrapMedians, medianOfCounts, percentileInterval, quantileSorted, sortedCopy, type BootstrapOptions } from './summary.ts';
 import { createRng, hashSeed } from './random.ts';
+import { studentTQuantile } from './student-t.ts';
 
 /** The outcome of comparing one case. */
 export type Verdict = 'faster' | 'slower' | 'same' | 'inconclusive' | 'new' | 'missing' | 'failed';
@@ -90,9 +91,11 @@ export function ratioOfMedians(base: ArrayLike<number>, head: ArrayLike<number>,
  *
  * With `groups` (the pair of processes each pair of samples came from), the
  * resampling has two stages: first the process pairs, then the sample pairs
- * within each. Code can run at a different speed in each process (the JIT's
- * choices, the heap's state); the interval then shows that spread, instead of
- * taking one process's luck for a change in the code.
+ * within each; and the interval is widened to at least a Student t interval
+ * over the process pairs' own ratios (in log space), because a bootstrap over
+ * three or four units is far too narrow. Code can run at a different speed in
+ * each process (the JIT's choices, the heap's state); the interval then shows
+ * that spread, instead of taking one process's luck for a change in the code.
  */
 export function pairedRatioOfMedians(
   a: ArrayLike<number>,
@@ -129,7 +132,20 @@ export function pairedRatioOfMedians(
     }
     reps[r] = medianOfCounts(sb, cb, total) / medianOfCounts(sa, ca, total);
   }
-  return { ratio, ci: percentileInterval(reps, opts.confidence) };
+  const ci = percentileInterval(reps, opts.confidence);
+  if (members.length < 2) return { ratio, ci };
+  const t = acrossGroups(a, b, members, opts.confidence ?? 0.95);
+  return { ratio, ci: [Math.min(ci[0], t[0]), Math.max(ci[1], t[1])] };
+}
+
+/** A Student t interval of the ratio over the groups' own ratios of medians, in log space. */
+function acrossGroups(a: ArrayLike<number>, b: ArrayLike<number>, members: number[][], confidence: number): [number, number] {
+  const logs = members.map((m) => Math.log(quantileSorted(sortedCopy(m.map((i) => b[i]!)), 0.5) / quantileSorted(sortedCopy(m.map((i) => a[i]!)), 0.5)));
+  const k = logs.length;
+  const mean = logs.reduce((x, y) => x + y, 0) / k;
+  const sd = Math.sqrt(logs.reduce((x, y) => x + (y - mean) ** 2, 0) / (k - 1));
+  const half = studentTQuantile(1 - (1 - confidence) / 2, k - 1) * (sd / Math.sqrt(k));
+  return [Math.exp(mean - half), Math.exp(mean + half)];
 }
 
 /** The indices of each group; one group of all indices when there are no groups. */

@@ -57,7 +57,7 @@ describe('assay ab', () => {
   });
 
   it('reuses the checkouts the second time, and gates with --fail-on like compare', () => {
-    const r = assay(['ab', 'HEAD~1', 'HEAD', 'work.bench.ts', 'beta', '--time', '0.1', '--fail-on', 'failed'], { cwd: repo, env });
+    const r = assay(['ab', 'HEAD~1', 'HEAD', 'work.bench.ts', 'beta', '--time', '0.1', '--processes', '1', '--fail-on', 'failed'], { cwd: repo, env });
     expect(r.stderr).toMatch(/HEAD~1 = [0-9a-f]{10}: cached/);
     expect(r.stderr).not.toMatch(/checking out/);
     expect(r.stdout).toMatch(/work\.bench\.ts\/beta .*slower/);

@@ -155,6 +155,9 @@ async function runOne(pc: PlannedCase): Promise<CaseResult> {
   }
 }
 
+// a runner whose parent is gone has nothing left to do
+process.on('disconnect', () => process.exit(0));
+
 process.on('message', (m: unknown) => {
   if (!isMessage(m)) return;
   handle(m as Request).catch((e) => send({ type: 'error', id: m.id, message: describeError(e), exit_code: exitCodeOf(e) }));

@@ -155,8 +155,10 @@ async function runOne(pc: PlannedCase): Promise<CaseResult> {
   }
 }
 
-// a runner whose parent is gone has nothing left to do
+// a runner whose parent is gone has nothing left to do; Ctrl-C is for the parent,
+// which lets the case in hand finish and then shuts its runners down
 process.on('disconnect', () => process.exit(0));
+process.on('SIGINT', () => {});
 
 process.on('message', (m: unknown) => {
   if (!isMessage(m)) return;

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { checkout, repoRoot, resolveRevision } from '../../ab/checkout.ts';
 import { DEFAULT_PROCESSES, interleave } from '../../ab/interleave.ts';
 import { parseKinds } from '../../backends/registry.ts';
-import { EXIT, UsageError } from '../../core/errors.ts';
+import { BackendUnavailableError, EXIT, UsageError } from '../../core/errors.ts';
 import type { ArtifactKind } from '../../core/types.ts';
 import { QUICK_BUDGET_S } from '../../measure/measure.ts';
 import { RunnerClient, RunnerError } from '../../runner/client.ts';
@@ -88,7 +88,11 @@ export async function abCommand(args: string[]): Promise<number> {
   });
   const planA = plan(coA.dir);
   const planB = plan(coB.dir);
-  if (planA.kernelsDir !== undefined && planB.kernelsDir === undefined) delete planA.kernelsDir;
+  // revision's own problems only when both have them; otherwise both sides run the same built-in ones
+  if (planA.kernelsDir === undefined || planB.kernelsDir === undefined) {
+    delete planA.kernelsDir;
+    delete planB.kernelsDir;
+  }
 
   const interrupt = new AbortController();
   const onSigint = (): void => {
@@ -108,7 +112,7 @@ export async function abCommand(args: string[]): Promise<number> {
   if (failedStart) {
     for (const r of runners) r.kill();
     const e = failedStart.reason as Error;
-    throw e instanceof RunnerError ? new UsageError(e.message) : e;
+    throw asCliError(e);
   }
   const a = runners.filter((_, i) => i % 2 === 0);
   const b = runners.filter((_, i) => i % 2 === 1);
@@ -123,8 +127,7 @@ export async function abCommand(args: string[]): Promise<number> {
       ...(s.threshold !== undefined ? { compare: { threshold: s.threshold } } : {}),
     });
   } catch (e) {
-    if (e instanceof RunnerError) throw new UsageError(e.message);
-    throw e;
+    throw asCliError(e);
   } finally {
     progress.stop();
     process.off('SIGINT', onSigint);
@@ -139,4 +142,10 @@ export async function abCommand(args: string[]): Promise<number> {
   });
   const code = reportComparison(cmp, s);
   return result.interrupted ? 130 : code === EXIT.ok ? EXIT.ok : code;
+}
+
+/** A runner's error as the CLI error of the same exit code (2 usage or input, 3 backend unavailable). */
+function asCliError(e: unknown): unknown {
+  if (!(e instanceof RunnerError)) return e;
+  return e.exitCode === EXIT.unavailable ? new BackendUnavailableError(e.message) : new UsageError(e.message);
 }

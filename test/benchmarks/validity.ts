@@ -137,6 +137,19 @@ for (const mode of (['stored', 'interleaved'] as const).filter((m) => MODES.incl
     `| ${mode === 'stored' ? 'stored baseline' : 'interleaved A/B'} | ${nul.verdicts.length} | ${fp} | **${pct(fp, nul.verdicts.length)}** | ${pct(same, nul.verdicts.length)} | ${pl.verdicts.length} | ${det} | **${pct(det, pl.verdicts.length)}** | ${wrong} | ${perVerdict.toFixed(2)} s |`,
   );
 }
+// per bench function, which shows the kinds of work whose speed a process's luck decides
+const perCase: string[] = [];
+for (const mode of (['stored', 'interleaved'] as const).filter((m) => MODES.includes(m))) {
+  const names = [...new Set(tallies[`${mode}/null`].verdicts.map((c) => c.variant))];
+  for (const name of names) {
+    const nul = tallies[`${mode}/null`].verdicts.filter((c) => c.variant === name);
+    const pl = tallies[`${mode}/planted`].verdicts.filter((c) => c.variant === name);
+    const fp = nul.filter((c) => c.verdict === 'faster' || c.verdict === 'slower').length;
+    const det = pl.filter((c) => c.verdict === 'slower').length;
+    const spread = (cs: CaseComparison[]): string => cs.map((c) => (c.ratio ? `${((c.ratio - 1) * 100).toFixed(1)}` : '–')).join(' ');
+    perCase.push(`| ${mode} | ${name} | ${fp}/${nul.length} | ${det}/${pl.length} | ${spread(nul)} | ${spread(pl)} |`);
+  }
+}
 process.stdout.write(
   [
     `Node ${process.version}, ${SESSIONS} sessions × ${CASES} cases, interleaved with ${PROCESSES} runner process${PROCESSES === 1 ? '' : 'es'} per side, budget ${BUDGET} s per case (per side), threshold ±${(DEFAULT_THRESHOLD * 100).toFixed(0)}%, planted slowdown ×${SLOWDOWN}; ${((performance.now() - t0) / 60000).toFixed(1)} min in all.`,
@@ -145,6 +158,12 @@ process.stdout.write(
     '| mode | A = A comparisons | called faster/slower | false-positive rate | called same | A vs 1.05·A comparisons | called slower | detection | called faster | wall per verdict |',
     '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     ...rows,
+    '',
+    'Per bench function (changes in %, one per session):',
+    '',
+    '| mode | case | false positives | detected | changes, A = A | changes, A vs 1.05·A |',
+    '|---|---|--:|--:|---|---|',
+    ...perCase,
     '',
   ].join('\n'),
 );

@@ -19,7 +19,7 @@ export function renderVerdictsMarkdown(cmp: Comparison): string {
       `${n.slower} slower, ${n.faster} faster, ${n.same} same, ${n.inconclusive} inconclusive, ${n.failed} failed, ${n.new} new, ${n.missing} missing.`,
     '',
     `Change is median(head) / median(base) − 1 with a ${Math.round(cmp.confidence * 100)}% bootstrap CI` +
-      `${cmp.mode === 'interleaved' ? ' from paired, interleaved samples' : ''}; a change within ±${formatPercent(cmp.threshold)} is noise. ` +
+      `${cmp.mode === 'interleaved' ? ` from paired, interleaved samples${processPairs(cmp) > 1 ? ` of ${processPairs(cmp)} process pairs` : ''}` : ''}; a change within ±${formatPercent(cmp.threshold)} is noise. ` +
       `Machine \`${cmp.head.machine}\`${cmp.base.machine !== cmp.head.machine ? ` (base: \`${cmp.base.machine}\`)` : ''}.`,
     '',
     '| case | base | head | change | 95% CI | verdict |',
@@ -30,4 +30,9 @@ export function renderVerdictsMarkdown(cmp: Comparison): string {
     out.push(`| ${[`\`${c.id}\``, medianText(c.base), medianText(c.head), c.ratio !== null ? changeText(c.ratio) : '', ciText(c), verdict].map(cell).join(' | ')} |`);
   }
   return out.join('\n') + '\n';
+}
+
+/** How many runner process pairs the interleaved samples came from. */
+function processPairs(cmp: Comparison): number {
+  return Math.max(1, ...cmp.cases.map((c) => c.processes ?? 1));
 }

@@ -61,9 +61,18 @@ describe('runner process', () => {
 
   it('fails pending requests with the exit status when the process dies, and refuses new ones', async () => {
     const dying = await RunnerClient.start({ cwd: fileURLToPath(new URL('./fixtures/runner/', import.meta.url)), output: null, label: 'dying' });
-    await dying.plan({ paths: ['.'] });
+    await dying.plan({ paths: ['exits.bench.ts'] });
     await expect(dying.prepare('exits.bench.ts/exits')).rejects.toThrow(/runner dying exited with code 3/);
     expect(dying.exitReason).toBe('exited with code 3');
-    await expect(dying.plan({ paths: ['.'] })).rejects.toThrow(RunnerError);
+    await expect(dying.plan({ paths: ['exits.bench.ts'] })).rejects.toThrow(RunnerError);
+  });
+
+  it('stops a case that hangs when its time limit passes', async () => {
+    const hung = await RunnerClient.start({ cwd: fileURLToPath(new URL('./fixtures/runner/', import.meta.url)), output: null, label: 'hung' });
+    await hung.plan({ paths: ['hangs.bench.ts'] });
+    const t0 = Date.now();
+    await expect(hung.run('hangs.bench.ts/hangs', undefined, 500)).rejects.toThrow(/runner hung was stopped: its run request took longer than 500 ms/);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(hung.exitReason).toMatch(/was stopped/);
   });
 });

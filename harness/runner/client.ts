@@ -14,7 +14,7 @@ export interface RunnerSpawnOptions {
   cwd: string;
   /** A name for messages, such as `A (3f2c1d0)`. */
   label?: string;
-  /** Node flags, e.g. `--max-old-space-size=512` for a memory limit. */
+  /** Node flags, e.g. `--max-old-space-size=512` for a memory limit (the heap; the runner dies with an out-of-memory error past it). */
   execArgv?: string[];
   env?: NodeJS.ProcessEnv;
   /** Where the runner's own stdout and stderr go (bench files may print); the parent's stderr by default. */
@@ -91,7 +91,7 @@ export class RunnerClient {
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null, why?: string): void {
-    this.exited = why ?? `exited with ${signal ? `signal ${signal}` : `code ${code}`}`;
+    this.exited ??= why ?? `exited with ${signal ? `signal ${signal}` : `code ${code}`}`;
     const tail = this.tail.trim() ? `; its last output:\n${this.tail.trim().split('\n').slice(-8).join('\n')}` : '';
     const err = new RunnerError(`runner ${this.label} ${this.exited}${tail}`);
     for (const p of this.pending.values()) p.reject(err);
@@ -103,12 +103,29 @@ export class RunnerClient {
     return this.exited;
   }
 
-  /** Sends one request and resolves with its reply. */
-  request(body: DistributiveOmit<Request, 'id'>, onProgress?: Pending['onProgress']): Promise<Reply> {
+  /**
+   * Sends one request and resolves with its reply. With `timeoutMs`, a request
+   * not answered in time kills the runner (code that hangs cannot be stopped
+   * any other way) and fails with a RunnerError saying so.
+   */
+  request(body: DistributiveOmit<Request, 'id'>, onProgress?: Pending['onProgress'], timeoutMs?: number): Promise<Reply> {
     if (this.exited) return Promise.reject(new RunnerError(`runner ${this.label} ${this.exited}`));
     const id = this.nextId++;
     return new Promise<Reply>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, ...(onProgress ? { onProgress } : {}) });
+      let timer: NodeJS.Timeout | undefined;
+      const done = <T>(f: (x: T) => void) => (x: T): void => {
+        if (timer) clearTimeout(timer);
+        f(x);
+      };
+      this.pending.set(id, { resolve: done(resolve), reject: done(reject), ...(onProgress ? { onProgress } : {}) });
+      if (timeoutMs !== undefined) {
+        timer = setTimeout(() => {
+          this.exited = `was stopped: its ${body.type} request took longer than ${timeoutMs} ms`;
+          this.pending.delete(id);
+          reject(new RunnerError(`runner ${this.label} ${this.exited}`));
+          this.proc.kill('SIGKILL');
+        }, timeoutMs);
+      }
       this.proc.send({ ...body, id } as Request);
     });
   }
@@ -133,9 +150,9 @@ export class RunnerClient {
     return expect(await this.request({ type: 'finish', case: caseId, stop }), 'result').result;
   }
 
-  /** Runs one case whole inside the runner, as `assay run` would. */
-  async run(caseId: string, onProgress?: Pending['onProgress']): Promise<CaseResult> {
-    return expect(await this.request({ type: 'run', case: caseId }, onProgress), 'result').result;
+  /** Runs one case whole inside the runner, as `assay run` would; `timeoutMs` bounds it (the runner is killed past it). */
+  async run(caseId: string, onProgress?: Pending['onProgress'], timeoutMs?: number): Promise<CaseResult> {
+    return expect(await this.request({ type: 'run', case: caseId }, onProgress, timeoutMs), 'result').result;
   }
 
   /** Asks the runner to exit, and kills it if it has not within `graceMs`. */

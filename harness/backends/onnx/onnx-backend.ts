@@ -5,7 +5,7 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { Params, Settings, Tensors } from '../../core/types.ts';
 import { ArtifactError, type Backend, type BoundKernel, type PrepareOptions, type PreparedKernel } from '../backend.ts';
-import { availableEps, loadOrt, type Ort } from './ort.ts';
+import { availableEps, epAvailability, loadOrt, type Ort } from './ort.ts';
 import { openSession, ortMessage, ortTypeOf, tensorOver } from './session.ts';
 
 /** Intra-op thread counts each variant is measured at. */
@@ -17,10 +17,19 @@ export const onnxBackend: Backend = {
   async availability() {
     const ort = await loadOrt();
     const eps = await availableEps();
-    return { ok: true, detail: `ONNX Runtime ${ort.env.versions.node} (onnxruntime-node); execution providers here: ${eps.join(', ')}`, info: { ort: ort.env.versions.node ?? null, eps } };
+    const webgpu = await epAvailability('webgpu');
+    // why webgpu is missing, in short: the probe's first reason
+    const why = webgpu.ok ? '' : ` (webgpu: ${webgpu.detail.replace(/^the webgpu execution provider does not work here: /, '').split(';')[0]})`;
+    return { ok: true, detail: `ONNX Runtime ${ort.env.versions.node} (onnxruntime-node); execution providers here: ${eps.join(', ')}${why}`, info: { ort: ort.env.versions.node ?? null, eps } };
   },
   async settings() {
-    return { ep: await availableEps(), threads: THREADS };
+    // read when problems are listed, for every run: it must not fail, nor load ORT,
+    // where onnxruntime-node is missing (availability() then says why, and the cases are skipped)
+    try {
+      return { ep: await availableEps(), threads: THREADS };
+    } catch {
+      return { ep: ['cpu'], threads: THREADS };
+    }
   },
   async prepare(file: string, opts: PrepareOptions = {}): Promise<PreparedKernel> {
     const { ep, threads } = readSettings(opts.settings ?? {});

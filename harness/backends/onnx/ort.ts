@@ -44,10 +44,12 @@ const epStatus = new Map<string, EpStatus>();
 export async function epAvailability(ep: string): Promise<EpStatus> {
   const known = epStatus.get(ep);
   if (known) return known;
-  const ort = await loadOrt();
   let status: EpStatus;
   if (ep === 'cpu') status = { ok: true, detail: 'ONNX Runtime CPU (MLAS)' };
+  // the probe runs in its own process, so this one need not load ORT just to plan a run
+  else if (ep === 'webgpu') status = probeCached(ep, ortPackageVersion());
   else {
+    const ort = await loadOrt();
     const listed = ort.listSupportedBackends().find((b) => b.name === ep);
     if (!listed) status = { ok: false, detail: `"${ep}" is not an execution provider of onnxruntime-node ${ort.env.versions.node}` };
     else if (!listed.bundled) status = { ok: false, detail: `the ${ep} execution provider is not bundled with onnxruntime-node ${ort.env.versions.node} (its binaries need CUDA, which this build of Assay does not install)` };
@@ -64,6 +66,15 @@ export async function availableEps(): Promise<string[]> {
   return out;
 }
 
+/** The installed onnxruntime-node version, read from its package.json (cheap, unlike importing it). */
+export function ortPackageVersion(): string {
+  const req = createRequire(import.meta.url);
+  return (req('onnxruntime-node/package.json') as { version: string }).version;
+}
+
+/** Where Debian-like and other common systems put the Vulkan loader. */
+const VULKAN_LOADERS = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1', '/usr/lib64/libvulkan.so.1', '/usr/lib/libvulkan.so.1'];
+
 function probeKey(ep: string, version: string): string {
   const icd = process.env.VK_ICD_FILENAMES ?? '';
   const icdStamp = icd
@@ -71,7 +82,9 @@ function probeKey(ep: string, version: string): string {
     .filter(Boolean)
     .map((f) => (existsSync(f) ? `${f}@${statSync(f).mtimeMs}` : `${f}@missing`))
     .join(',');
-  return JSON.stringify({ ep, version, icd: icdStamp, egl: process.env.EGL_PLATFORM ?? '', ld: process.env.LD_LIBRARY_PATH ?? '' });
+  // installing the Vulkan loader (libvulkan1) changes the answer without touching the environment
+  const loader = VULKAN_LOADERS.filter((f) => existsSync(f)).map((f) => `${f}@${statSync(f).mtimeMs}`).join(',');
+  return JSON.stringify({ ep, version, icd: icdStamp, loader, egl: process.env.EGL_PLATFORM ?? '', ld: process.env.LD_LIBRARY_PATH ?? '' });
 }
 
 function cacheFile(): string {
@@ -92,7 +105,9 @@ function probeCached(ep: string, version: string): EpStatus {
   }
   const hit = cache[key];
   if (hit && typeof hit.ok === 'boolean') return hit;
-  const status = probe(ep);
+  const { status, final } = probe(ep);
+  // a probe that timed out may only have met a busy machine: ask again next time
+  if (!final) return status;
   try {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, JSON.stringify({ ...cache, [key]: status }, null, 1));
@@ -102,8 +117,8 @@ function probeCached(ep: string, version: string): EpStatus {
   return status;
 }
 
-/** Runs a 2x2 MatMul on the execution provider in a child process and checks the answer. */
-function probe(ep: string): EpStatus {
+/** Runs a 2x2 MatMul on the execution provider in a child process and checks the answer; `final` is false when it timed out. */
+function probe(ep: string): { status: EpStatus; final: boolean } {
   const model = encodeModel({
     name: 'probe',
     inputs: [
@@ -128,14 +143,15 @@ function probe(ep: string): EpStatus {
     encoding: 'utf8',
     timeout: PROBE_TIMEOUT_MS,
   });
-  if (r.status === 0 && r.stdout === 'ok') return { ok: true, detail: `ONNX Runtime ${ep} execution provider (probed with a MatMul)` };
+  if (r.status === 0 && r.stdout === 'ok') return { status: { ok: true, detail: `ONNX Runtime ${ep} execution provider (probed with a MatMul)` }, final: true };
   const why = r.error
     ? r.error.message
     : r.signal
       ? `the probe was killed by ${r.signal}`
       : probeFailure(r.stderr, r.status);
   const hint = ep === 'webgpu' ? '; it needs a WebGPU adapter: a GPU driver, or a Vulkan ICD such as Mesa lavapipe named by VK_ICD_FILENAMES' : '';
-  return { ok: false, detail: `the ${ep} execution provider does not work here: ${why.slice(0, 300)}${hint}` };
+  const timedOut = r.signal === 'SIGTERM' || (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
+  return { status: { ok: false, detail: `the ${ep} execution provider does not work here: ${timedOut ? `the probe did not finish in ${PROBE_TIMEOUT_MS / 1000} s` : why.slice(0, 300)}${hint}` }, final: !timedOut };
 }
 
 /** The informative part of a failed probe's stderr: ORT's "Failed to ..." sentence and any loader warning (a missing libvulkan). */

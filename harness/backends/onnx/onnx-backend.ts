@@ -2,10 +2,12 @@
 // the problem's tensor names and element types; its symbolic dimensions are
 // named after the problem's axes. Execution provider and intra-op thread count
 // are the variant's setting axes. ONNX Runtime is imported lazily (ort.ts).
+import { readFileSync } from 'node:fs';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { Params, Settings, Tensors } from '../../core/types.ts';
 import { ArtifactError, type Backend, type BoundKernel, type PrepareOptions, type PreparedKernel } from '../backend.ts';
 import { availableEps, epAvailability, loadOrt, type Ort } from './ort.ts';
+import { EP_METADATA_KEY, readMetadataProps } from './model-metadata.ts';
 import { openSession, ortMessage, ortTypeOf, tensorOver } from './session.ts';
 
 /** Intra-op thread counts each variant is measured at. */
@@ -22,14 +24,16 @@ export const onnxBackend: Backend = {
     const why = webgpu.ok ? '' : ` (webgpu: ${webgpu.detail.replace(/^the webgpu execution provider does not work here: /, '').split(';')[0]})`;
     return { ok: true, detail: `ONNX Runtime ${ort.env.versions.node} (onnxruntime-node); execution providers here: ${eps.join(', ')}${why}`, info: { ort: ort.env.versions.node ?? null, eps } };
   },
-  async settings() {
+  async settings(file: string) {
     // read when problems are listed, for every run: it must not fail, nor load ORT,
     // where onnxruntime-node is missing (availability() then says why, and the cases are skipped)
+    let eps: string[];
     try {
-      return { ep: await availableEps(), threads: THREADS };
+      eps = await availableEps();
     } catch {
-      return { ep: ['cpu'], threads: THREADS };
+      eps = ['cpu'];
     }
+    return { ep: epsFor(file, eps), threads: THREADS };
   },
   async prepare(file: string, opts: PrepareOptions = {}): Promise<PreparedKernel> {
     const { ep, threads } = readSettings(opts.settings ?? {});
@@ -43,6 +47,21 @@ export const onnxBackend: Backend = {
     };
   },
 };
+
+/** The available providers, limited to those the model's `assay.ep` metadata lists, if it has that key. */
+function epsFor(file: string, available: string[]): string[] {
+  let meta: Record<string, string>;
+  try {
+    meta = readMetadataProps(readFileSync(file));
+  } catch {
+    return available; // an unreadable file fails when it is prepared, with a message naming it
+  }
+  const only = meta[EP_METADATA_KEY]?.split(',').map((s) => s.trim());
+  if (!only) return available;
+  const eps = available.filter((e) => only.includes(e));
+  // none of its providers is here: its cases are planned anyway, and fail to build saying why
+  return eps.length ? eps : only;
+}
 
 function readSettings(s: Settings): { ep: string; threads: number } {
   const ep = typeof s.ep === 'string' ? s.ep : 'cpu';

@@ -42,6 +42,8 @@ export interface GraphSpec {
   /** The default-domain opset; 17 is well within what ONNX Runtime 1.x runs. */
   opset?: number;
   doc?: string;
+  /** ModelProto.metadata_props: free key/value pairs, such as Assay's `assay.ep` (see model-metadata.ts). */
+  metadata?: Record<string, string>;
 }
 
 const IR_VERSION = 8;
@@ -57,13 +59,14 @@ export function encodeModel(g: GraphSpec): Uint8Array {
   if (g.doc) graph.string(10, g.doc);
   for (const v of g.inputs) graph.message(11, valueInfo(v));
   for (const v of g.outputs) graph.message(12, valueInfo(v));
-  return new Message()
+  const model = new Message()
     .varint(1, IR_VERSION)
     .string(2, 'assay')
     .string(3, '1')
     .message(7, graph)
-    .message(8, new Message().string(1, '').varint(2, g.opset ?? DEFAULT_OPSET))
-    .finish();
+    .message(8, new Message().string(1, '').varint(2, g.opset ?? DEFAULT_OPSET));
+  for (const [key, value] of Object.entries(g.metadata ?? {})) model.message(14, new Message().string(1, key).string(2, value));
+  return model.finish();
 }
 
 function nodeProto(n: NodeSpec, index: number): Message {

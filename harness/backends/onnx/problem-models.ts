@@ -2,10 +2,11 @@
 // tensors: inputs and outputs carry the problem's names and element types, and
 // every axis is a symbolic dimension, so one model serves every axis point.
 import type { ProblemSpec, TensorSpec } from '../../core/types.ts';
+import { EP_METADATA_KEY } from './model-metadata.ts';
 import type { GraphSpec, NodeSpec, Initializer, ValueInfo } from './onnx-model.ts';
 
 /** The body of each problem's graph: the nodes, plus any constants they need. */
-const BODIES: Record<string, { nodes: NodeSpec[]; initializers?: Initializer[]; doc: string }> = {
+const BODIES: Record<string, { nodes: NodeSpec[]; initializers?: Initializer[]; doc: string; metadata?: Record<string, string> }> = {
   matmul: { doc: 'c = a · b', nodes: [{ op: 'MatMul', inputs: ['a', 'b'], outputs: ['c'] }] },
   softmax: { doc: 'softmax over the last axis', nodes: [{ op: 'Softmax', inputs: ['x'], outputs: ['out'], attrs: { axis: -1 } }] },
   // with no axes input, ReduceSum reduces every axis; keepdims gives the [1] output
@@ -14,6 +15,12 @@ const BODIES: Record<string, { nodes: NodeSpec[]; initializers?: Initializer[]; 
     doc: 'inclusive prefix sum',
     nodes: [{ op: 'CumSum', inputs: ['x', 'axis'], outputs: ['out'] }],
     initializers: [{ name: 'axis', type: 'int64', dims: [], values: [0] }],
+    // ORT's WebGPU CumSum is quadratic in n: 2.6 s per call at n = 65536 on lavapipe,
+    // so n = 1048573 would take the better part of an hour per call
+    metadata: {
+      [EP_METADATA_KEY]: 'cpu',
+      [`${EP_METADATA_KEY}.reason`]: "ONNX Runtime's WebGPU CumSum kernel is quadratic in n (2.6 s per call at n = 65536 on lavapipe)",
+    },
   },
   // TopK with K = n and largest = 0 is a full ascending sort; K comes from x's own shape
   sort: {
@@ -47,6 +54,7 @@ export function problemGraph(spec: ProblemSpec): GraphSpec {
     outputs: io('output'),
     nodes: body.nodes,
     ...(body.initializers ? { initializers: body.initializers } : {}),
+    ...(body.metadata ? { metadata: body.metadata } : {}),
   };
 }
 

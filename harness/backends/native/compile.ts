@@ -119,7 +119,8 @@ export async function compileKernel(file: string, spec: ProblemSpec): Promise<Co
     const args = [...flags, '-include', 'prototype.h', '-o', 'kernel.so', srcName];
     const t0 = performance.now();
     try {
-      await run(compiler, args, { cwd: tmp, timeout: COMPILE_TIMEOUT_MS, maxBuffer: 16 * 2 ** 20 });
+      // the C locale keeps the compiler's quotes plain ASCII in messages
+      await run(compiler, args, { cwd: tmp, timeout: COMPILE_TIMEOUT_MS, maxBuffer: 16 * 2 ** 20, env: { ...process.env, LC_ALL: 'C' } });
     } catch (e) {
       throw compileError(e as { stderr?: string; message: string; killed?: boolean }, file, srcName, compiler, flags, spec);
     }

@@ -4,7 +4,8 @@
 // blocked loop nest on its band with its own packing buffers. The thread count
 // arrives through assay_set_threads, which Assay calls before the kernel runs;
 // the workers are started once and then wait on a condition variable between
-// calls, so a call costs one wake-up, not a thread start.
+// calls, so a call costs one wake-up, not a thread start. Like MLAS, it uses
+// fewer threads than asked where the product is too small to gain from them.
 //
 // The GEMM itself (packing, micro-kernel, tile write-back) is the same as in
 // packed.cc, repeated here because a native variant is one self-contained file.
@@ -176,6 +177,7 @@ void gemm_rows(const float* a, const float* b, float* c, uint32_t n, int row0, i
 }
 
 constexpr int MAX_THREADS = 64;
+constexpr double MIN_FLOPS_PER_THREAD = 16e6;
 
 // The worker pool. It is allocated once and never freed: its threads are
 // detached and still waiting when the process exits, and destroying a mutex or
@@ -243,7 +245,13 @@ extern "C" void assay_set_threads(uint32_t threads) {
 
 extern "C" void kernel(const float* a, const float* b, float* c, uint32_t n) {
   Pool& p = pool();
-  int threads = requested_threads;
+  // `threads` is the most threads used: each takes at least MIN_FLOPS_PER_THREAD
+  // of work, since waking a worker costs microseconds that a small product
+  // (n = 128 is 4 MFLOP, about 25 us on one core) would not win back
+  double flops = 2.0 * double(n) * double(n) * double(n);
+  int useful = int(flops / MIN_FLOPS_PER_THREAD);
+  int threads = requested_threads < useful ? requested_threads : useful;
+  if (threads < 1) threads = 1;
   if (threads == 1) {
     gemm_rows(a, b, c, n, 0, int(n), p.buffers[0]);
     return;

@@ -1,7 +1,8 @@
 // @settings threads=1,2
-// matmul as the packed GEMM of packed.cc, run on `threads` threads: the rows of c
-// are split into one contiguous band per thread, and each thread runs the whole
-// blocked loop nest on its band with its own packing buffers. The thread count
+// matmul as the packed GEMM of packed.cc, run on `threads` threads. All of b is
+// packed once per call into NR-column panels, each thread packing its share of
+// the panels; after one barrier every thread computes its own band of rows of c
+// against the shared packed b, packing its own blocks of a. The thread count
 // arrives through assay_set_threads, which Assay calls before the kernel runs;
 // the workers are started once and then wait on a condition variable between
 // calls, so a call costs one wake-up, not a thread start. Like MLAS, it uses
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -38,7 +40,6 @@ constexpr int VW = 4;
 constexpr int NR = VW * NV;  // columns of the register tile
 constexpr int KC = 256;      // depth of a slice: an MR x KC panel of a stays in L1
 constexpr int MC = 96;       // rows of a packed block of a (MC x KC in L2)
-constexpr int NC = 1536;     // columns of a packed slice of b (KC x NC in L2/L3)
 
 // Packs rows [0, mc) x depth [0, kc) of a (leading dimension lda) into MR-row
 // panels, k-major inside a panel; rows past mc are zero.
@@ -147,37 +148,16 @@ float* grow(float*& p, size_t& len, size_t want) {
   return p;
 }
 
-// c[row0..row1) = a[row0..row1) * b, for an n x n problem, with the given buffers.
-void gemm_rows(const float* a, const float* b, float* c, uint32_t n, int row0, int row1, Buffers& buf) {
-  const int N = int(n);
-  const int kc_max = N < KC ? N : KC;
-  const int nc_max = N < NC ? N : NC;
-  float* pa = grow(buf.a, buf.a_len, size_t((MC + MR) * kc_max));
-  float* pb = grow(buf.b, buf.b_len, size_t((nc_max + NR) * kc_max));
-  alignas(64) float tile[MR * NR];
-  for (int jc = 0; jc < N; jc += NC) {
-    int nc = N - jc < NC ? N - jc : NC;
-    for (int pc = 0; pc < N; pc += KC) {
-      int kc = N - pc < KC ? N - pc : KC;
-      pack_b(b + size_t(pc) * n + jc, n, kc, nc, pb);
-      for (int ic = row0; ic < row1; ic += MC) {
-        int mc = row1 - ic < MC ? row1 - ic : MC;
-        pack_a(a + size_t(ic) * n + pc, n, mc, kc, pa);
-        for (int jr = 0; jr < nc; jr += NR) {
-          int cols = nc - jr < NR ? nc - jr : NR;
-          for (int ir = 0; ir < mc; ir += MR) {
-            int rows = mc - ir < MR ? mc - ir : MR;
-            micro_kernel(kc, pa + size_t(ir) * kc, pb + size_t(jr) * kc, tile);
-            write_tile(tile, c + size_t(ic + ir) * n + jc + jr, n, rows, cols, pc > 0);
-          }
-        }
-      }
-    }
-  }
-}
-
 constexpr int MAX_THREADS = 64;
 constexpr double MIN_FLOPS_PER_THREAD = 16e6;
+/** Spins of a thread waiting at the barrier before it yields its core. */
+constexpr int BARRIER_SPINS = 4000;
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
 
 // The worker pool. It is allocated once and never freed: its threads are
 // detached and still waiting when the process exits, and destroying a mutex or
@@ -189,11 +169,18 @@ struct Pool {
   int started = 0;    // worker threads running (indices 1..started)
   int active = 0;     // workers taking part in the current call
   int pending = 0;    // of those, how many have not finished
+  // the current call
   const float *a = nullptr, *b = nullptr;
   float* c = nullptr;
   uint32_t n = 0;
   int threads = 1;
-  Buffers buffers[MAX_THREADS];
+  // b, packed: for each KC slice, every NR-column panel (kc x NR, k-major)
+  float* packed_b = nullptr;
+  size_t packed_b_len = 0;
+  // the barrier between packing b and using it
+  std::atomic<int> arrived{0};
+  std::atomic<uint64_t> barrier_generation{0};
+  Buffers buffers[MAX_THREADS];  // each thread's blocks of a
 };
 
 Pool& pool() {
@@ -201,13 +188,64 @@ Pool& pool() {
   return *p;
 }
 
-// The band of rows thread `t` of `threads` computes, in whole register tiles.
-void band(uint32_t n, int t, int threads, int& row0, int& row1) {
-  int tiles = (int(n) + MR - 1) / MR;
-  row0 = (tiles * t / threads) * MR;
-  row1 = (tiles * (t + 1) / threads) * MR;
-  if (row1 > int(n)) row1 = int(n);
-  if (row0 > int(n)) row0 = int(n);
+// Every thread of the call waits here until all have arrived: a short spin, then
+// yielding the core (the machine may have fewer free cores than threads).
+void barrier(Pool& p) {
+  uint64_t gen = p.barrier_generation.load(std::memory_order_acquire);
+  if (p.arrived.fetch_add(1, std::memory_order_acq_rel) + 1 == p.threads) {
+    p.arrived.store(0, std::memory_order_relaxed);
+    p.barrier_generation.fetch_add(1, std::memory_order_release);
+    return;
+  }
+  for (int spins = 0; p.barrier_generation.load(std::memory_order_acquire) == gen; spins++) {
+    if (spins < BARRIER_SPINS) cpu_relax();
+    else std::this_thread::yield();
+  }
+}
+
+// The share [lo, hi) of `count` items that thread t of `threads` takes.
+void share(int count, int t, int threads, int& lo, int& hi) {
+  lo = int(int64_t(count) * t / threads);
+  hi = int(int64_t(count) * (t + 1) / threads);
+}
+
+// Thread t's part of one call: pack its panels of b, wait for the others, then
+// compute its band of rows of c (in whole register tiles).
+void work(Pool& p, int t) {
+  const int N = int(p.n);
+  const int panels = (N + NR - 1) / NR;
+  const size_t slice = size_t(panels) * NR;  // floats per k step of a packed slice
+  int p0, p1;
+  share(panels, t, p.threads, p0, p1);
+  for (int pc = 0; pc < N; pc += KC) {
+    int kc = N - pc < KC ? N - pc : KC;
+    int cols = (p1 * NR < N ? p1 * NR : N) - p0 * NR;
+    if (cols > 0) pack_b(p.b + size_t(pc) * p.n + size_t(p0) * NR, p.n, kc, cols, p.packed_b + size_t(pc) * slice + size_t(p0) * NR * kc);
+  }
+  if (p.threads > 1) barrier(p);
+
+  int t0, t1;
+  share((N + MR - 1) / MR, t, p.threads, t0, t1);
+  const int row0 = t0 * MR, row1 = t1 * MR < N ? t1 * MR : N;
+  Buffers& buf = p.buffers[t];
+  float* pa = grow(buf.a, buf.a_len, size_t((MC + MR) * (N < KC ? N : KC)));
+  alignas(64) float tile[MR * NR];
+  for (int pc = 0; pc < N; pc += KC) {
+    int kc = N - pc < KC ? N - pc : KC;
+    const float* pb = p.packed_b + size_t(pc) * slice;
+    for (int ic = row0; ic < row1; ic += MC) {
+      int mc = row1 - ic < MC ? row1 - ic : MC;
+      pack_a(p.a + size_t(ic) * p.n + pc, p.n, mc, kc, pa);
+      for (int jr = 0; jr < N; jr += NR) {
+        int cols = N - jr < NR ? N - jr : NR;
+        for (int ir = 0; ir < mc; ir += MR) {
+          int rows = mc - ir < MR ? mc - ir : MR;
+          micro_kernel(kc, pa + size_t(ir) * kc, pb + size_t(jr) * kc, tile);
+          write_tile(tile, p.c + size_t(ic + ir) * p.n + jr, p.n, rows, cols, pc > 0);
+        }
+      }
+    }
+  }
 }
 
 void worker(int index) {
@@ -219,9 +257,7 @@ void worker(int index) {
     seen = p.generation;
     if (index > p.active) continue;
     lock.unlock();
-    int row0, row1;
-    band(p.n, index, p.threads, row0, row1);
-    if (row0 < row1) gemm_rows(p.a, p.b, p.c, p.n, row0, row1, p.buffers[index]);
+    work(p, index);
     lock.lock();
     if (--p.pending == 0) p.done.notify_one();
   }
@@ -244,6 +280,7 @@ extern "C" void assay_set_threads(uint32_t threads) {
 }
 
 extern "C" void kernel(const float* a, const float* b, float* c, uint32_t n) {
+  if (n == 0) return;
   Pool& p = pool();
   // `threads` is the most threads used: each takes at least MIN_FLOPS_PER_THREAD
   // of work, since waking a worker costs microseconds that a small product
@@ -252,21 +289,21 @@ extern "C" void kernel(const float* a, const float* b, float* c, uint32_t n) {
   int useful = int(flops / MIN_FLOPS_PER_THREAD);
   int threads = requested_threads < useful ? requested_threads : useful;
   if (threads < 1) threads = 1;
+  const size_t panels = (n + NR - 1) / NR;
+  grow(p.packed_b, p.packed_b_len, panels * NR * n);
+  p.a = a, p.b = b, p.c = c, p.n = n, p.threads = threads;
   if (threads == 1) {
-    gemm_rows(a, b, c, n, 0, int(n), p.buffers[0]);
+    work(p, 0);
     return;
   }
   {
     std::lock_guard<std::mutex> lock(p.m);
-    p.a = a, p.b = b, p.c = c, p.n = n, p.threads = threads;
     p.active = threads - 1;
     p.pending = threads - 1;
     p.generation++;
   }
   p.wake.notify_all();
-  int row0, row1;
-  band(n, 0, threads, row0, row1);
-  if (row0 < row1) gemm_rows(a, b, c, n, row0, row1, p.buffers[0]);
+  work(p, 0);
   std::unique_lock<std::mutex> lock(p.m);
   p.done.wait(lock, [&] { return p.pending == 0; });
 }

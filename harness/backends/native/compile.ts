@@ -164,7 +164,7 @@ function compileError(e: { stderr?: string; message: string; killed?: boolean },
   const message = [
     `${where}: compile error: ${what}`,
     ...shownLines.map((l) => `  ${l}`),
-    `Fix the source so that it compiles with \`${compiler} ${flags.join(' ')}\` and defines ${cPrototype(spec)}.`,
+    `Fix the source so that it compiles with \`${compiler} ${flags.join(' ')}\` and defines ${languageOf(file) === 'c' ? cPrototype(spec).replace(/^extern "C" /, '') : cPrototype(spec)}.`,
   ].join('\n');
   return new ArtifactError(message, file, line);
 }

@@ -5,6 +5,7 @@ import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EP_METADATA_KEY, readMetadataProps } from '../harness/backends/onnx/model-metadata.ts';
 import { encodeModel } from '../harness/backends/onnx/onnx-model.ts';
 import { MODELLED_PROBLEMS, problemGraph } from '../harness/backends/onnx/problem-models.ts';
 import { loadProblems } from '../harness/core/suite.ts';
@@ -38,6 +39,14 @@ describe('ONNX variants of the built-in problems', () => {
       const committed = readFileSync(path.join(ROOT, 'kernels', problem.name, 'ort.onnx'));
       expect(Buffer.from(encodeModel(problemGraph(problem))).equals(committed), `${problem.name}: regenerate with npm run gen:onnx`).toBe(true);
     }
+  });
+
+  it('a model can limit its execution providers in its metadata (prefix-sum: cpu only)', () => {
+    const meta = readMetadataProps(readFileSync(path.join(ROOT, 'kernels/prefix-sum/ort.onnx')));
+    expect(meta[EP_METADATA_KEY]).toBe('cpu');
+    expect(meta[`${EP_METADATA_KEY}.reason`]).toMatch(/CumSum/);
+    expect(readMetadataProps(readFileSync(path.join(ROOT, 'kernels/matmul/ort.onnx')))).toEqual({});
+    expect(readMetadataProps(readFileSync(path.join(ROOT, 'package.json')))).toEqual({});
   });
 
   it('a model whose inputs are not the problem\'s tensors fails verification, naming the file and the tensors (exit 1)', () => {

@@ -2,7 +2,7 @@
 // providers really work on this machine. Nothing here runs at import time, so
 // `assay` starts fast and a missing package is an availability reason, not a crash.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -110,7 +110,10 @@ function probeCached(ep: string, version: string): EpStatus {
   if (!final) return status;
   try {
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, JSON.stringify({ ...cache, [key]: status }, null, 1));
+    // temp file and rename: processes probing at once (parallel tests) never read half a file
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ ...cache, [key]: status }, null, 1));
+    renameSync(tmp, file);
   } catch {
     /* a read-only checkout only loses the cache */
   }

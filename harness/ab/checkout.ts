@@ -94,6 +94,9 @@ function installDeps(root: string, dir: string, log: (line: string) => void): st
     const same = existsSync(path.join(root, lock)) && readFileSync(path.join(root, lock), 'utf8') === readFileSync(path.join(dir, lock), 'utf8');
     if (same && existsSync(path.join(root, 'node_modules'))) {
       symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+      // npm ci would also have run the package's own install scripts (a native addon's build, say)
+      const scripts = (pkg.scripts ?? {}) as Record<string, string>;
+      for (const s of ['preinstall', 'install', 'postinstall', 'prepare']) if (scripts[s]) npm(['run', s], dir, log);
       return 'linked';
     }
     npm(['ci', '--no-audit', '--no-fund'], dir, log);

@@ -2,17 +2,21 @@
 import type { ArtifactKind } from '../core/types.ts';
 import type { Availability, Backend } from './backend.ts';
 import { jsBackend } from './js/js-backend.ts';
+import { nativeBackend } from './native/native-backend.ts';
+import { onnxBackend } from './onnx/onnx-backend.ts';
 
 export const ALL_KINDS: ArtifactKind[] = ['js', 'native', 'wgsl', 'onnx'];
 
 /** Kinds whose backend is not part of this build yet, with the file extensions they will claim. */
-const PLANNED: Record<Exclude<ArtifactKind, 'js'>, string[]> = {
-  native: ['.cc', '.cpp', '.c'],
+const PLANNED: Partial<Record<ArtifactKind, string[]>> = {
   wgsl: ['.wgsl'],
-  onnx: ['.onnx'],
 };
 
-const backends = new Map<ArtifactKind, Backend>([['js', jsBackend]]);
+const backends = new Map<ArtifactKind, Backend>([
+  ['js', jsBackend],
+  ['native', nativeBackend],
+  ['onnx', onnxBackend],
+]);
 
 /** Registers a backend (replacing any of the same kind). */
 export function registerBackend(b: Backend): void {

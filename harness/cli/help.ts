@@ -11,6 +11,7 @@ Usage:
   assay ab REV_A REV_B [run options]       measure two git revisions interleaved, in one
                                            session, and give verdicts for B against A
   assay baseline list|show NAME|delete NAME   the saved baselines (--machine ID, --json)
+  assay model FILE.onnx [options]          benchmark any ONNX model with synthesized inputs
 
 Run options:
   PATHS                 files or folders to search for *.bench.ts / *.bench.js files;
@@ -42,6 +43,16 @@ Verdict options (compare, ab, run --baseline):
 ab options: the run options above (filters, --problem, --backend, --time, --quick), and
   --no-install          use the checkouts as they are, without npm ci or build
   --processes K         runner processes per side, taking turns (default 3)
+
+Model options (assay model FILE.onnx):
+  --ep LIST             execution providers: cpu,webgpu (default: cpu)
+  --threads LIST        intra-op thread counts (default: 1,2)
+  --opt-level LIST      graph optimization: disabled,basic,extended,all (default: all)
+  --shape NAME=DIMS     an input's whole shape (input=1x3x224x224) or one symbolic
+                        dimension (seq=128); repeatable. A dimension named like
+                        batch defaults to 1; any other symbolic one must be given
+  --seed N              seed of the synthesized inputs (default 1)
+  --time, --quick, --json FILE, --no-samples   as for run
 
 Exit codes:
   0  success      1  a case failed verification or threw, or a comparison found a

@@ -9,6 +9,7 @@ import { baselineCommand } from './commands/baseline.ts';
 import { compareCommand } from './commands/compare.ts';
 import { envCommand } from './commands/env.ts';
 import { listCommand } from './commands/list.ts';
+import { modelCommand } from './commands/model.ts';
 import { problemCommand } from './commands/problem.ts';
 import { runCommand } from './commands/run.ts';
 import { HELP } from './help.ts';
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   compare: compareCommand,
   baseline: baselineCommand,
   ab: abCommand,
+  model: modelCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -35,3 +35,27 @@ export { captureGit } from './env/git.ts';
 export { renderConsole } from './report/console.ts';
 export { renderMarkdown } from './report/markdown.ts';
 export { renderJson } from './report/json.ts';
+
+export {
+  compareCase,
+  compareCases,
+  makeComparison,
+  ratioOfMedians,
+  pairedRatioOfMedians,
+  verdictOf,
+  DEFAULT_THRESHOLD,
+  type Verdict,
+  type Comparison,
+  type CaseComparison,
+  type CompareOptions,
+} from './stats/compare.ts';
+export { saveBaseline, loadBaseline, listBaselines, deleteBaseline, baselinesRoot, type BaselineEntry } from './store/baselines.ts';
+export { readRunResult, parseRunResult, RESULT_SCHEMA } from './store/read-result.ts';
+export { machineDifferences, MachineMismatchError } from './store/machine-check.ts';
+export { renderVerdictsConsole } from './report/verdict-console.ts';
+export { renderVerdictsMarkdown } from './report/verdict-markdown.ts';
+export { githubAnnotations, githubSummary } from './report/github.ts';
+export { RunnerClient, RunnerError, type RunnerSpawnOptions } from './runner/client.ts';
+export { PROTOCOL_VERSION, type Request as RunnerRequest, type Reply as RunnerReply, type PlanOptions } from './runner/protocol.ts';
+export { interleave, type InterleaveOptions, type InterleaveResult } from './ab/interleave.ts';
+export { checkout, type Checkout } from './ab/checkout.ts';

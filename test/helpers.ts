@@ -12,12 +12,13 @@ export interface CliResult {
 }
 
 /** Runs `assay ...args` from the repository root (or `cwd`) and captures everything. */
-export function assay(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
+export function assay(args: string[], opts: { cwd?: string; env?: Record<string, string>; input?: string } = {}): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: opts.cwd ?? ROOT,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1', ...opts.env },
     timeout: 120_000,
+    ...(opts.input !== undefined ? { input: opts.input } : {}),
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

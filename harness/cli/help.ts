@@ -6,6 +6,11 @@ Usage:
   assay list [PATHS...] [--json]           problems, variants, cases, and usable backends
   assay env                                the machine fingerprint and environment, as JSON
   assay problem show NAME [--json]         a problem's tensors, axes, tolerance and work model
+  assay compare BASE [HEAD] [options]      verdicts for HEAD against BASE (baseline names or
+                                           result files; HEAD from stdin when omitted)
+  assay ab REV_A REV_B [run options]       measure two git revisions interleaved, in one
+                                           session, and give verdicts for B against A
+  assay baseline list|show NAME|delete NAME   the saved baselines (--machine ID, --json)
   assay model FILE.onnx [options]          benchmark any ONNX model with synthesized inputs
 
 Run options:
@@ -21,6 +26,23 @@ Run options:
   --json FILE           write the RunResult JSON to FILE ("-" for stdout)
   --markdown FILE       write a markdown report to FILE ("-" for stdout)
   --no-samples          leave raw samples out of the JSON
+  --save-baseline NAME  save this run as baseline NAME (baselines/<machine-id>/NAME.json)
+  --baseline NAME       compare this run with baseline NAME and print verdicts after the table
+
+Verdict options (compare, ab, run --baseline):
+  --threshold T         noise threshold, as 0.02 or 2% (default 2%): a change whose whole
+                        95% CI lies within ±T is "same", beyond it "faster"/"slower"
+  --fail-on LIST        verdicts that exit 1 (default: slower); any of slower, faster,
+                        inconclusive, same, failed, new, missing
+  --json FILE           write the comparison as JSON ("-" for stdout; for run, the RunResult)
+  --markdown FILE       write a PR-comment table, largest changes first (for run, the run)
+  --github              GitHub Actions: ::error/::warning annotations and a job summary in
+                        $GITHUB_STEP_SUMMARY (on by itself when GITHUB_ACTIONS=true)
+  --allow-machine-mismatch   compare with a baseline taken on another machine
+
+ab options: the run options above (filters, --problem, --backend, --time, --quick), and
+  --no-install          use the checkouts as they are, without npm ci or build
+  --processes K         runner processes per side, taking turns (default 3)
 
 Model options (assay model FILE.onnx):
   --ep LIST             execution providers: cpu,webgpu (default: cpu)
@@ -33,7 +55,8 @@ Model options (assay model FILE.onnx):
   --time, --quick, --json FILE, --no-samples   as for run
 
 Exit codes:
-  0  success      1  a case failed verification or threw
+  0  success      1  a case failed verification or threw, or a comparison found a
+                   case whose verdict --fail-on names (slower by default)
   2  usage, configuration or input error (including a candidate that does not build)
   3  a requested backend is unavailable on this machine
   130  interrupted (Ctrl-C): what was measured is still reported

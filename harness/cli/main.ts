@@ -4,6 +4,9 @@
 import '../measure/clock.ts';
 import { describeError, exitCodeOf, UsageError } from '../core/errors.ts';
 import { TOOL_VERSION } from '../core/version.ts';
+import { abCommand } from './commands/ab.ts';
+import { baselineCommand } from './commands/baseline.ts';
+import { compareCommand } from './commands/compare.ts';
 import { envCommand } from './commands/env.ts';
 import { listCommand } from './commands/list.ts';
 import { modelCommand } from './commands/model.ts';
@@ -16,6 +19,9 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   list: listCommand,
   env: envCommand,
   problem: problemCommand,
+  compare: compareCommand,
+  baseline: baselineCommand,
+  ab: abCommand,
   model: modelCommand,
 };
 

@@ -4,13 +4,31 @@
 import { availabilityOf, backendFor } from '../backends/registry.ts';
 import { ArtifactError, type BoundKernel, type Details, type PreparedKernel } from '../backends/backend.ts';
 import { measuringClock } from '../measure/clock.ts';
-import { measure, measureSelfTimed, type MeasureOptions } from '../measure/measure.ts';
+import type { Invocable } from '../measure/batching.ts';
+import { measure, measureSelfTimed, type MeasureOptions, type Measurement, type SelfTimed } from '../measure/measure.ts';
+import type { SamplingProgress } from '../measure/sample-loop.ts';
 import { verifyAll, verifyAt, runOnce, type Expectation, type VerifyOutcome } from '../verify/verify.ts';
 import { describeError } from './errors.ts';
 import { allocateTensors, axisPoints, generateInputs, publicSeed, throughputAt } from './problem.ts';
 import type { RunEvent } from './run.ts';
 import { loadErrorDetail, type LoadedProblem, type PlannedCase, type VariantFile } from './suite.ts';
 import type { ArtifactKind, CaseRef, CaseResult, FailedCase, MeasuredCase, Problem, Settings, Tensors, VerifyReport } from './types.ts';
+
+/** Work ready to be timed: a call the loop times with its own clock, or work that times itself. */
+export type MeasurableWork = ({ mode: 'call' } & Invocable) | ({ mode: 'timed' } & SelfTimed);
+
+/**
+ * Measures one case's work once it is verified and bound. The default takes all
+ * the samples at once; the runner process (harness/runner/) passes one that
+ * takes them when its parent asks, so two runners can be interleaved.
+ */
+export type Measurer = (ref: CaseRef, work: MeasurableWork, onProgress: (p: SamplingProgress) => void) => Promise<Measurement>;
+
+/** Measures in one go, with the measuring clock: what `assay run` does. */
+export function defaultMeasurer(mopts: MeasureOptions): Measurer {
+  return (ref, work, onProgress) =>
+    work.mode === 'call' ? measure(ref.id, work, mopts, measuringClock(), onProgress) : measureSelfTimed(work, mopts, measuringClock(), onProgress);
+}
 
 /** Runs the cases of one run, caching what they share: loaded kernels, their verification, and each problem's expected outputs. */
 export class CaseRunner {
@@ -19,11 +37,16 @@ export class CaseRunner {
   private expectations = new Map<string, Promise<Expectation[]>>();
   private availability = new Map<ArtifactKind, Promise<{ ok: boolean; detail: string }>>();
 
+  private readonly measurer: Measurer;
+
   constructor(
     private readonly mopts: MeasureOptions,
     private readonly emit: (e: RunEvent) => void,
     private readonly total: number,
-  ) {}
+    measurer?: Measurer,
+  ) {
+    this.measurer = measurer ?? defaultMeasurer(mopts);
+  }
 
   async runCase(pc: PlannedCase, index: number): Promise<CaseResult> {
     this.emit({ type: 'case-start', ref: pc.ref, index, total: this.total, phase: 'verify' });
@@ -104,20 +127,17 @@ export class CaseRunner {
 
   /** Measures a bound kernel: with the loop's own clock, or with the timer the backend brings. */
   private async measureBound(ref: CaseRef, bound: BoundKernel, index: number): Promise<CaseResult> {
-    if (bound.mode === 'call') return this.measureCase(ref, { fn: bound.fn, async: bound.async }, index);
-    this.emit({ type: 'case-start', ref, index, total: this.total, phase: 'measure' });
-    try {
-      const m = await measureSelfTimed(bound, this.mopts, measuringClock(), (progress) => this.emit({ type: 'case-progress', ref, progress }));
-      return { ...ref, state: 'measured', timer: m.timer, stats: m.stats };
-    } catch (e) {
-      return { ...ref, state: 'failed', stage: 'measure', error: `threw while measured: ${describeError(e)}` };
-    }
+    return bound.mode === 'call' ? this.measureCase(ref, { fn: bound.fn, async: bound.async }, index) : this.measureWork(ref, bound, index);
   }
 
   private async measureCase(ref: CaseRef, inv: { fn: () => unknown; async: boolean }, index: number): Promise<CaseResult> {
+    return this.measureWork(ref, { mode: 'call', ...inv }, index);
+  }
+
+  private async measureWork(ref: CaseRef, work: MeasurableWork, index: number): Promise<CaseResult> {
     this.emit({ type: 'case-start', ref, index, total: this.total, phase: 'measure' });
     try {
-      const m = await measure(ref.id, inv, this.mopts, measuringClock(), (progress) => this.emit({ type: 'case-progress', ref, progress }));
+      const m = await this.measurer(ref, work, (progress) => this.emit({ type: 'case-progress', ref, progress }));
       const out: MeasuredCase = { ...ref, state: 'measured', timer: m.timer, stats: m.stats };
       return out;
     } catch (e) {

@@ -73,17 +73,7 @@ export async function measureSelfTimed(
   onProgress?: (p: SamplingProgress) => void,
 ): Promise<Measurement> {
   const start = clock.now();
-  const warmupNs = opts.warmupS * 1e9;
-  let k = 1;
-  let perCall = Infinity;
-  for (;;) {
-    const t = await work.time(k);
-    perCall = Math.max(t / k, 1e-3);
-    const elapsed = clock.now() - start;
-    if (elapsed >= warmupNs) break;
-    k = Math.max(1, Math.min(Math.ceil(opts.targetSampleNs / perCall), k * 16));
-  }
-  const batch = Math.max(1, Math.round(opts.targetSampleNs / perCall));
+  const { batch } = await calibrateSelfTimed(work, opts, clock);
   const source = {
     async take(count: number): Promise<number[]> {
       const out: number[] = [];
@@ -96,11 +86,31 @@ export async function measureSelfTimed(
   return { stats: statsOf(out, batch, opts), timer: work.timer, warmupNs: samplingStart - start, samplingNs: out.elapsedNs };
 }
 
+/**
+ * Warms self-timed work up for the warm-up time and picks its batch size, as
+ * `calibrate` does for calls timed by the loop.
+ */
+export async function calibrateSelfTimed(work: SelfTimed, opts: MeasureOptions, clock: Clock): Promise<{ batch: number; perCallNs: number; warmupNs: number }> {
+  const start = clock.now();
+  const warmupNs = opts.warmupS * 1e9;
+  let k = 1;
+  let perCall = Infinity;
+  for (;;) {
+    const t = await work.time(k);
+    perCall = Math.max(t / k, 1e-3);
+    const elapsed = clock.now() - start;
+    if (elapsed >= warmupNs) break;
+    k = Math.max(1, Math.min(Math.ceil(opts.targetSampleNs / perCall), k * 16));
+  }
+  return { batch: Math.max(1, Math.round(opts.targetSampleNs / perCall)), perCallNs: perCall, warmupNs: clock.now() - start };
+}
+
 function stopRuleOf(opts: MeasureOptions): StopRule {
   return { minSamples: opts.minSamples, targetRelCI: opts.targetRelCI, budgetNs: opts.budgetS * 1e9, maxSamples: opts.maxSamples };
 }
 
-function statsOf(out: SamplingOutcome, batch: number, opts: MeasureOptions): SampleStats {
+/** The stats of a finished sampling: the summary, the batch, and why it stopped. */
+export function statsOf(out: Pick<SamplingOutcome, 'samples' | 'stop'>, batch: number, opts: MeasureOptions): SampleStats {
   const stats: SampleStats = { unit: 'ns', ...summarize(out.samples), batch, stop: out.stop, noisy: out.stop !== 'converged' };
   if (opts.keepSamples) stats.samples = out.samples;
   return stats;

@@ -80,32 +80,55 @@ export function bootstrapMedianCI(xs: ArrayLike<number>, opts: BootstrapOptions 
   if (n === 0) return [NaN, NaN];
   const s = sortedCopy(xs);
   if (n === 1) return [s[0]!, s[0]!];
+  return percentileInterval(bootstrapMedians(s, opts), opts.confidence);
+}
+
+/**
+ * The medians of `resamples` bootstrap resamples of ascending `sorted`, in
+ * draw order (not sorted). The comparison of two sample sets builds its ratio
+ * intervals from these.
+ */
+export function bootstrapMedians(sorted: Float64Array, opts: BootstrapOptions = {}): Float64Array {
+  const n = sorted.length;
   const B = opts.resamples ?? DEFAULT_RESAMPLES;
-  const alpha = 1 - (opts.confidence ?? 0.95);
   const rng = createRng(opts.seed ?? 0x5eed);
   const counts = new Uint32Array(n);
   const medians = new Float64Array(B);
-  const lowRank = (n - 1) >> 1; // the lower middle for even n
   for (let b = 0; b < B; b++) {
     counts.fill(0);
     for (let i = 0; i < n; i++) counts[Math.floor(rng.next() * n)]!++;
-    let cum = 0;
-    let r = 0;
-    while (cum + counts[r]! <= lowRank) cum += counts[r++]!;
-    let m = s[r]!;
-    if (n % 2 === 0) {
-      // the upper middle is the same rank unless the lower middle was the last draw of rank r
-      let r2 = r;
-      if (cum + counts[r]! === lowRank + 1) {
-        r2++;
-        while (counts[r2] === 0) r2++;
-      }
-      m = (m + s[r2]!) / 2;
-    }
-    medians[b] = m;
+    medians[b] = medianOfCounts(sorted, counts);
   }
-  medians.sort();
-  return [quantileSorted(medians, alpha / 2), quantileSorted(medians, 1 - alpha / 2)];
+  return medians;
+}
+
+/**
+ * The median of a multiset given as ascending `sorted` values and how many
+ * times each was drawn (`counts[i]` for `sorted[i]`, summing to `n`).
+ */
+export function medianOfCounts(sorted: ArrayLike<number>, counts: ArrayLike<number>, n: number = sorted.length): number {
+  const lowRank = (n - 1) >> 1; // the lower middle for even n
+  let cum = 0;
+  let r = 0;
+  while (cum + counts[r]! <= lowRank) cum += counts[r++]!;
+  let m = sorted[r]!;
+  if (n % 2 === 0) {
+    // the upper middle is the same rank unless the lower middle was the last draw of rank r
+    let r2 = r;
+    if (cum + counts[r]! === lowRank + 1) {
+      r2++;
+      while (counts[r2] === 0) r2++;
+    }
+    m = (m + sorted[r2]!) / 2;
+  }
+  return m;
+}
+
+/** The central `confidence` interval of bootstrap replicates (sorts them in place). */
+export function percentileInterval(replicates: Float64Array, confidence = 0.95): [number, number] {
+  const alpha = 1 - confidence;
+  replicates.sort();
+  return [quantileSorted(replicates, alpha / 2), quantileSorted(replicates, 1 - alpha / 2)];
 }
 
 /** Half the width of a CI relative to a center value. */

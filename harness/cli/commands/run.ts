@@ -14,6 +14,11 @@ import { writeOutput } from '../output.ts';
 import { listOption, parseOrUsage } from '../args.ts';
 import { progressiveCases } from '../partial.ts';
 import { createProgress } from '../progress.ts';
+import { reportComparison, VERDICT_OPTIONS, verdictSettings } from '../verdict-options.ts';
+import { captureMachine } from '../../env/machine.ts';
+import { compareCases, makeComparison } from '../../stats/compare.ts';
+import { baselinesRoot, checkBaselineName, loadBaseline, rel, saveBaseline } from '../../store/baselines.ts';
+import type { RunResult } from '../../core/types.ts';
 
 /** The shell's convention for a command ended by SIGINT. */
 const EXIT_INTERRUPTED = 130;
@@ -33,6 +38,12 @@ export async function runCommand(args: string[]): Promise<number> {
           json: { type: 'string' },
           markdown: { type: 'string' },
           'no-samples': { type: 'boolean' },
+          'save-baseline': { type: 'string' },
+          baseline: { type: 'string' },
+          threshold: VERDICT_OPTIONS.threshold,
+          'fail-on': VERDICT_OPTIONS['fail-on'],
+          github: VERDICT_OPTIONS.github,
+          'allow-machine-mismatch': VERDICT_OPTIONS['allow-machine-mismatch'],
         },
       }),
     'run',
@@ -50,6 +61,12 @@ export async function runCommand(args: string[]): Promise<number> {
     budgetS = Number(values.time);
     if (!(budgetS > 0) || !Number.isFinite(budgetS)) throw new UsageError(`--time takes a positive number of seconds, not "${values.time}"`);
   } else if (values.quick) budgetS = QUICK_BUDGET_S;
+
+  // the baseline is read before anything is measured: a missing or corrupt one costs no time
+  const verdicts = verdictSettings({ ...values, json: undefined, markdown: undefined });
+  const root = baselinesRoot();
+  if (values['save-baseline'] !== undefined) checkBaselineName(values['save-baseline']);
+  const baseline = values.baseline !== undefined ? loadBaseline(values.baseline, { root, machine: captureMachine(), allowMismatch: verdicts.allowMismatch }) : null;
 
   const paths = positionals.filter((p) => existsSync(p));
   const filters = positionals.filter((p) => !existsSync(p));
@@ -80,7 +97,8 @@ export async function runCommand(args: string[]): Promise<number> {
       ...(problems.length ? { problems } : {}),
       ...(values.candidate?.length ? { candidates: values.candidate } : {}),
       ...(backends ? { backends } : {}),
-      measure: { ...(budgetS !== undefined ? { budgetS } : {}), keepSamples: !values['no-samples'] },
+      // a baseline keeps the raw samples even when the JSON report leaves them out
+      measure: { ...(budgetS !== undefined ? { budgetS } : {}), keepSamples: !values['no-samples'] || values['save-baseline'] !== undefined || baseline !== null },
       onEvent: (e) => {
         progress.onEvent(e);
         if (e.type === 'case-end') saved.add(e.result);
@@ -94,12 +112,27 @@ export async function runCommand(args: string[]): Promise<number> {
   // the table goes to stdout unless stdout already carries JSON or markdown
   const tableStream = jsonToStdout || mdToStdout ? process.stderr : process.stdout;
   tableStream.write(renderConsole(result, { color: Boolean(tableStream.isTTY) && !process.env.NO_COLOR }));
-  if (values.json !== undefined) writeOutput(values.json, renderJson(result));
+  if (values.json !== undefined) writeOutput(values.json, renderJson(values['no-samples'] ? withoutSamples(result) : result));
   if (values.markdown !== undefined) writeOutput(values.markdown, renderMarkdown(result));
   for (const [flag, file] of [['json', values.json], ['markdown', values.markdown]] as const) {
     if (file !== undefined && file !== '-') process.stderr.write(`wrote ${flag} to ${path.relative(process.cwd(), path.resolve(file))}\n`);
   }
+  let compared: number = EXIT.ok;
+  if (baseline) {
+    const cmp = makeComparison(compareCases(baseline.run.cases, result.cases, verdicts.threshold !== undefined ? { threshold: verdicts.threshold } : {}), {
+      mode: 'stored',
+      base: { label: `baseline ${values.baseline}`, machine: baseline.run.machine.id, git: baseline.run.git?.sha ?? null },
+      head: { label: 'this run', machine: result.machine.id, git: result.git.sha },
+      failOn: verdicts.failOn,
+      ...(verdicts.threshold !== undefined ? { threshold: verdicts.threshold } : {}),
+    });
+    compared = reportComparison(cmp, { ...verdicts, stdoutTaken: jsonToStdout || mdToStdout });
+  }
   if (interrupt.signal.aborted) return EXIT_INTERRUPTED;
+  if (values['save-baseline'] !== undefined) {
+    const file = saveBaseline(result, values['save-baseline'], root);
+    process.stderr.write(`saved baseline "${values['save-baseline']}" to ${rel(file)}\n`);
+  }
   // a candidate that does not build is an input error (exit 2), like a bench file that does not load
   const candidates = result.config.candidates ?? [];
   const unbuilt = result.cases.filter((c) => c.state === 'failed' && c.stage === 'build' && candidates.includes(c.variant));
@@ -108,5 +141,10 @@ export async function runCommand(args: string[]): Promise<number> {
     process.stderr.write(`assay: the candidate did not build:\n${first.state === 'failed' ? first.error : ''}\n`);
     return EXIT.usage;
   }
-  return result.cases.some((c) => c.state === 'failed') ? EXIT.regression : EXIT.ok;
+  return result.cases.some((c) => c.state === 'failed') ? EXIT.regression : compared;
+}
+
+/** The run without raw samples, for `--json` with `--no-samples` when a baseline kept them. */
+function withoutSamples(run: RunResult): RunResult {
+  return { ...run, cases: run.cases.map((c) => (c.state === 'measured' && c.stats.samples ? { ...c, stats: { ...c.stats, samples: undefined } } : c)) };
 }

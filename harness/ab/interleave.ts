@@ -1,0 +1,206 @@
+// Interleaved A/B: runners of both sides measure the same cases in one session,
+// taking samples alternately (A B, B A, A B, ...), so that drift of the machine
+// lands on both sides alike. With several runner pairs, the pairs take turns, so
+// that one process's luck (its JIT's choices, its heap) is not read as a change
+// in the code. Each case's verdict comes from the paired samples.
+import type { CaseRef, CaseResult, MeasuredCase } from '../core/types.ts';
+import type { RunEvent } from '../core/run.ts';
+import { resolveMeasureOptions, type MeasureOptions } from '../measure/measure.ts';
+import { nextRoundSize, type StopReason } from '../measure/stopping.ts';
+import type { RunnerClient } from '../runner/client.ts';
+import type { PlanOptions } from '../runner/protocol.ts';
+import { compareCase, pairedRatioOfMedians, ratioHalfWidth, sideOf, type CaseComparison, type CompareOptions } from '../stats/compare.ts';
+import { summarize } from '../stats/summary.ts';
+
+/**
+ * Runner processes per side in `assay ab`. One process per side lets a case
+ * whose speed depends on the process (GC-heavy code, JIT tiering luck) look
+ * like a change; with three, such a case shows a wide interval instead.
+ */
+export const DEFAULT_PROCESSES = 3;
+
+/** Resamples per stopping check: enough for the interval's width, cheaper than the final 2000. */
+const CHECK_RESAMPLES = 500;
+
+export interface InterleaveOptions {
+  plan: PlanOptions;
+  /** B's plan, when it differs from A's (its own kernels folder); the same selection. */
+  planB?: PlanOptions;
+  compare?: CompareOptions;
+  onEvent?: (e: RunEvent) => void;
+  /** Aborting lets the case in hand finish; later cases are left out. */
+  signal?: AbortSignal;
+}
+
+export interface InterleaveResult {
+  cases: CaseComparison[];
+  /** Each side's case results (all its runners' samples together), for the cases measured. */
+  a: CaseResult[];
+  b: CaseResult[];
+  /** Cases planned on one side only. */
+  onlyA: CaseRef[];
+  onlyB: CaseRef[];
+  interrupted: boolean;
+}
+
+type Pair = [RunnerClient, RunnerClient];
+
+/**
+ * Plans both sides, then measures their common cases interleaved, one case at a
+ * time. `a` and `b` are runners of each side, as many on each; runner i of A is
+ * paired with runner i of B.
+ */
+export async function interleave(a: RunnerClient | RunnerClient[], b: RunnerClient | RunnerClient[], o: InterleaveOptions): Promise<InterleaveResult> {
+  const as = Array.isArray(a) ? a : [a];
+  const bs = Array.isArray(b) ? b : [b];
+  if (as.length !== bs.length || as.length === 0) throw new RangeError(`interleave needs as many runners on each side, not ${as.length} and ${bs.length}`);
+  const pairs: Pair[] = as.map((x, i) => [x, bs[i]!]);
+  const mopts = resolveMeasureOptions(o.plan.measure);
+  const plansA = await Promise.all(as.map((r) => r.plan(o.plan)));
+  const plansB = await Promise.all(bs.map((r) => r.plan(o.planB ?? o.plan)));
+  const casesA = plansA[0]!;
+  const casesB = plansB[0]!;
+  const idsB = new Set(casesB.map((c) => c.id));
+  const idsA = new Set(casesA.map((c) => c.id));
+  const common = casesA.filter((c) => idsB.has(c.id));
+  const onlyA = casesA.filter((c) => !idsB.has(c.id));
+  const onlyB = casesB.filter((c) => !idsA.has(c.id));
+  const emit = o.onEvent ?? (() => {});
+  emit({ type: 'plan', cases: common });
+  const out: InterleaveResult = { cases: [], a: [], b: [], onlyA, onlyB, interrupted: false };
+  const alive = (): boolean => [...as, ...bs].every((r) => r.exitReason === null);
+  for (const [i, ref] of common.entries()) {
+    if (o.signal?.aborted) {
+      out.interrupted = true;
+      break;
+    }
+    emit({ type: 'case-start', ref, index: i, total: common.length, phase: 'measure' });
+    let m: CaseMeasurement;
+    try {
+      m = await interleaveCase(pairs, ref, mopts, (samples, relCI, elapsedNs) => emit({ type: 'case-progress', ref, progress: { samples, relCI, elapsedNs } }));
+    } catch (e) {
+      // a runner that died (a bench calling process.exit, a crash in native code) fails this
+      // case and leaves the later ones unmeasured; the cases measured before keep their verdicts
+      const error = (e as Error).message;
+      out.cases.push(compareCase(ref, { state: 'failed', error }, { state: 'failed', error }, o.compare));
+      if (alive()) continue;
+      const why = `not measured: ${error.split('\n')[0]}`;
+      for (const r of common.slice(i + 1)) out.cases.push(compareCase(r, { state: 'failed', error: why }, { state: 'failed', error: why }, o.compare));
+      break;
+    }
+    out.a.push(m.a);
+    out.b.push(m.b);
+    out.cases.push(compareCase(ref, sideOf(m.a), sideOf(m.b), { ...o.compare, paired: true, ...(pairs.length > 1 ? { groups: m.groups } : {}) }));
+    emit({ type: 'case-end', result: m.b, index: i, total: common.length });
+  }
+  // cases on one side only are planned but not measured
+  const oneSided = (r: CaseRef, verdict: 'new' | 'missing'): CaseComparison => ({ ...r, verdict, base: null, head: null, ratio: null, ci: null, paired: true, reason: verdict === 'missing' ? 'only in A' : 'only in B' });
+  for (const r of onlyA) out.cases.push(oneSided(r, 'missing'));
+  for (const r of onlyB) out.cases.push(oneSided(r, 'new'));
+  return out;
+}
+
+interface CaseMeasurement {
+  a: CaseResult;
+  b: CaseResult;
+  /** The runner pair of each pair of samples. */
+  groups: number[];
+}
+
+const isResult = (x: unknown): x is CaseResult => typeof x === 'object' && x !== null && 'state' in x;
+
+/**
+ * Measures one case on every runner: prepare all, take samples in pairs at one
+ * batch size, the runner pairs taking turns, until the paired interval of the
+ * ratio is tight enough or the budget (per side, as in `assay run`) is spent;
+ * then finish all.
+ */
+async function interleaveCase(
+  pairs: Pair[],
+  ref: CaseRef,
+  mopts: MeasureOptions,
+  onProgress: (samples: number, relCI: number, elapsedNs: number) => void,
+): Promise<CaseMeasurement> {
+  const runners = pairs.flat();
+  const prepared: Array<Awaited<ReturnType<RunnerClient['prepare']>>> = [];
+  for (const r of runners) prepared.push(await r.prepare(ref.id));
+  if (prepared.some(isResult)) {
+    // some runner cannot measure the case: close the others with a token sample so every runner is free again
+    const results: CaseResult[] = [];
+    for (const [i, r] of runners.entries()) results.push(await close(r, ref, prepared[i]!));
+    return { a: merge(ref, results.filter((_, i) => i % 2 === 0), 'budget'), b: merge(ref, results.filter((_, i) => i % 2 === 1), 'budget'), groups: [] };
+  }
+  // the same batch everywhere: each sample is the same number of calls
+  const batch = Math.min(...prepared.map((p) => (p as { batch: number }).batch));
+  const xa: number[] = [];
+  const xb: number[] = [];
+  const groups: number[] = [];
+  const rule = { minSamples: mopts.minSamples, targetRelCI: mopts.targetRelCI, budgetNs: 2 * mopts.budgetS * 1e9, maxSamples: mopts.maxSamples };
+  const start = process.hrtime.bigint();
+  const elapsed = (): number => Number(process.hrtime.bigint() - start);
+  let stop: StopReason | null = null;
+  while (!stop) {
+    // at least one round of every pair before the first check
+    const count = Math.max(nextRoundSize(xa.length, elapsed(), rule), xa.length === 0 ? pairs.length : 1);
+    for (let i = 0; i < count; i++) {
+      const k = xa.length;
+      const g = k % pairs.length;
+      const [ra, rb] = pairs[g]!;
+      // alternate which side goes first, so neither always follows the other
+      const aFirst = Math.floor(k / pairs.length) % 2 === 0;
+      const sa = aFirst ? await ra.sample(ref.id, 1, batch) : null;
+      const sb = await rb.sample(ref.id, 1, batch);
+      const sa2 = aFirst ? sa : isResult(sb) ? null : await ra.sample(ref.id, 1, batch);
+      const failed = [sa2, sb].find(isResult);
+      if (failed) return failAll(pairs, ref, sa2, sb, g);
+      xa.push((sa2 as number[])[0]!);
+      xb.push((sb as number[])[0]!);
+      groups.push(g);
+    }
+    let relCI = Infinity;
+    if (xa.length >= rule.minSamples) {
+      relCI = ratioHalfWidth(pairedRatioOfMedians(xa, xb, { resamples: CHECK_RESAMPLES, ...(pairs.length > 1 ? { groups } : {}) }));
+      if (relCI <= rule.targetRelCI) stop = 'converged';
+    }
+    onProgress(xa.length, relCI, elapsed());
+    if (!stop && xa.length >= rule.maxSamples) stop = 'max-samples';
+    if (!stop && elapsed() >= rule.budgetNs) stop = 'budget';
+  }
+  const finished: CaseResult[] = [];
+  for (const r of runners) finished.push(await r.finish(ref.id, stop));
+  // the samples of each side in the order they were taken, which is the pairing
+  return { a: merge(ref, finished.filter((_, i) => i % 2 === 0), stop, xa), b: merge(ref, finished.filter((_, i) => i % 2 === 1), stop, xb), groups };
+}
+
+/** Ends a case on a runner that is prepared (with a token sample) or returns the result it already gave. */
+async function close(r: RunnerClient, ref: CaseRef, p: CaseResult | { batch: number }): Promise<CaseResult> {
+  if (isResult(p)) return p;
+  const s = await r.sample(ref.id, 1, p.batch);
+  return isResult(s) ? s : r.finish(ref.id, 'budget');
+}
+
+/** A runner's code threw while sampled: that side is failed; every other runner is closed with a token sample. */
+async function failAll(pairs: Pair[], ref: CaseRef, sa: number[] | CaseResult | null, sb: number[] | CaseResult, g: number): Promise<CaseMeasurement> {
+  const results: CaseResult[] = [];
+  for (const [i, [ra, rb]] of pairs.entries()) {
+    for (const [r, own] of [[ra, sa], [rb, sb]] as const) {
+      if (i === g && isResult(own)) results.push(own);
+      else results.push(await close(r, ref, { batch: 1 }).catch((e: Error): CaseResult => ({ ...ref, state: 'failed', error: e.message })));
+    }
+  }
+  return { a: merge(ref, results.filter((_, i) => i % 2 === 0), 'budget'), b: merge(ref, results.filter((_, i) => i % 2 === 1), 'budget'), groups: [] };
+}
+
+/**
+ * One side's result from its runners' results: the first failure or skip if any,
+ * else a measured case whose samples are `samples` (the side's samples in the
+ * order taken) and whose stats are theirs.
+ */
+function merge(ref: CaseRef, results: CaseResult[], stop: StopReason, samples?: number[]): CaseResult {
+  const bad = results.find((r) => r.state !== 'measured');
+  if (bad) return bad;
+  const first = results[0] as MeasuredCase;
+  if (results.length === 1 && !samples) return first;
+  const xs = samples ?? results.flatMap((r) => (r as MeasuredCase).stats.samples ?? []);
+  return { ...first, ...ref, stats: { ...first.stats, ...summarize(xs), stop, noisy: stop !== 'converged', samples: xs } };
+}

@@ -1,6 +1,6 @@
 // What every backend provides: whether it can run here, and how to turn one
 // variant file into a kernel the verifier and the measuring loop can call.
-import type { ArtifactKind, Params, Settings, Tensors } from '../core/types.ts';
+import type { ArtifactKind, Params, ProblemSpec, Settings, Tensors } from '../core/types.ts';
 import type { KernelRunner } from '../verify/verify.ts';
 
 export interface Availability {
@@ -57,6 +57,8 @@ export interface PrepareOptions {
   instance?: string;
   /** The variant's own settings for this case (thread count, execution provider). */
   settings?: Settings;
+  /** The problem the variant solves, for backends that check a kernel's signature when they build it (WGSL bindings). */
+  problem?: ProblemSpec;
 }
 
 /**

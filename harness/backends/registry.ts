@@ -2,17 +2,20 @@
 import type { ArtifactKind } from '../core/types.ts';
 import type { Availability, Backend } from './backend.ts';
 import { jsBackend } from './js/js-backend.ts';
+import { webgpuBackend } from './webgpu/webgpu-backend.ts';
 
 export const ALL_KINDS: ArtifactKind[] = ['js', 'native', 'wgsl', 'onnx'];
 
 /** Kinds whose backend is not part of this build yet, with the file extensions they will claim. */
-const PLANNED: Record<Exclude<ArtifactKind, 'js'>, string[]> = {
+const PLANNED: Record<Exclude<ArtifactKind, 'js' | 'wgsl'>, string[]> = {
   native: ['.cc', '.cpp', '.c'],
-  wgsl: ['.wgsl'],
   onnx: ['.onnx'],
 };
 
-const backends = new Map<ArtifactKind, Backend>([['js', jsBackend]]);
+const backends = new Map<ArtifactKind, Backend>([
+  ['js', jsBackend],
+  ['wgsl', webgpuBackend],
+]);
 
 /** Registers a backend (replacing any of the same kind). */
 export function registerBackend(b: Backend): void {

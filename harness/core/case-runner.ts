@@ -63,7 +63,7 @@ export class CaseRunner {
     let details: Details = {};
     try {
       const loadFailure = (e: unknown): string => artifactErrorMessage(e, variant.file);
-      const shared = await step('build', loadFailure, () => this.kernel(variant, settings));
+      const shared = await step('build', loadFailure, () => this.kernel(variant, lp, settings));
       details = { ...shared.details };
       const exps = await step('verify', `the reference of "${lp.problem.name}" failed`, () => this.expectationsOf(lp));
       const outcome = await step('verify', 'threw during verification', () => this.verification(variant, settings, lp, shared, exps));
@@ -72,7 +72,7 @@ export class CaseRunner {
 
       // The timed instance is a fresh copy of the variant, so that its optimized
       // code is shaped by this point's inputs alone, not by the other points'.
-      const timed = await step('build', loadFailure, () => backendFor(variant.kind)!.prepare(variant.file, { instance: ref.id, settings }));
+      const timed = await step('build', loadFailure, () => backendFor(variant.kind)!.prepare(variant.file, { instance: ref.id, settings, problem: lp.problem }));
       try {
         const before = await step('verify', 'threw during verification', () => verifyAt(lp.problem, timed.run, exp));
         if (!before.report.passed) throw new CaseFailure('verify', before.message!, before.report);
@@ -130,15 +130,15 @@ export class CaseRunner {
   }
 
   /** The shared instance of a variant with given settings, loaded once per run. */
-  private kernel(v: VariantFile, settings: Settings = {}): Promise<PreparedKernel> {
-    return memo(this.kernels, variantKey(v, settings), () => backendFor(v.kind)!.prepare(v.file, { settings }));
+  private kernel(v: VariantFile, lp: LoadedProblem, settings: Settings = {}): Promise<PreparedKernel> {
+    return memo(this.kernels, variantKey(v, settings), () => backendFor(v.kind)!.prepare(v.file, { settings, problem: lp.problem }));
   }
 
   /** The seeded inputs and the reference's outputs at every axis point of a problem. */
   private expectationsOf(lp: LoadedProblem): Promise<Expectation[]> {
     return memo(this.expectations, lp.problem.name, async () => {
       const refVariant = lp.variants.find((v) => v.isReference)!;
-      const ref = await this.kernel(refVariant);
+      const ref = await this.kernel(refVariant, lp);
       const out: Expectation[] = [];
       for (const params of axisPoints(lp.problem.axes)) {
         const inputs = generateInputs(lp.problem, params, publicSeed(lp.problem.name, params));

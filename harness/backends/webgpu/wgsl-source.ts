@@ -63,6 +63,7 @@ export function readWgslKernel(file: string, code: string, spec: ProblemSpec): W
   };
   const grid = (src: string, line: number, col: number, example: string): Grid => {
     const parts = splitTopLevel(src);
+    if (parts === null) return fail(line, col, `unbalanced parentheses in "${src.trim()}"; write three expressions X, Y, Z, as in "${example}"`);
     if (parts.length !== 3 || parts.some((p) => !p.text.trim())) {
       fail(line, col, `the grid "${src.trim()}" needs exactly three expressions X, Y, Z, as in "${example}"`);
     }
@@ -105,7 +106,8 @@ export function readWgslKernel(file: string, code: string, spec: ProblemSpec): W
   const entries = computeEntries(bare);
   if (!entries.has('main')) {
     const near = /\bfn\s+main\s*\(/.exec(bare);
-    const where = near ? lineCol(bare, near.index) : { line: 1, col: 1 };
+    const firstEntry = [...entries.values()][0];
+    const where = near ? lineCol(bare, near.index) : firstEntry !== undefined ? lineCol(bare, firstEntry) : { line: 1, col: 1 };
     fail(where.line, where.col, near
       ? 'fn main is not a compute entry point: mark it "@compute @workgroup_size(...)"'
       : `no compute entry point "main"${entries.size ? ` (found ${[...entries.keys()].join(', ')})` : ''}: the kernel's entry point must be "@compute @workgroup_size(...) fn main(...)"`);
@@ -149,20 +151,20 @@ function checkBindings(bare: string, layout: WgslBinding[], spec: ProblemSpec, f
     if (!group || !binding) continue;
     declared.push({ group: Number(group[1]), binding: Number(binding[1]), space: m[2]!.replace(/\s+/g, ''), name: m[3]!, type: m[4]!.replace(/\s+/g, ''), index: m.index! + attrs.search(/@(group|binding)/) });
   }
-  const want = (b: WgslBinding): string => `@group(0) @binding(${b.binding}) var<${b.access === 'uniform' ? 'uniform' : `storage, ${b.access}`}> ${b.name}: ${b.type};`;
-  const layoutText = `the layout of "${spec.name}" is:\n${layout.map((b) => `  ${want(b)}`).join('\n')}\n(\`assay problem show ${spec.name}\` prints it)`;
+  const want = (b: WgslBinding): string => `"@group(0) @binding(${b.binding}) var<${b.access === 'uniform' ? 'uniform' : `storage, ${b.access}`}> ${b.name}: ${b.type}"`;
+  const layoutText = `the layout of "${spec.name}" is:\n${layout.map((b) => `  ${want(b).slice(1, -1)};`).join('\n')}\n(\`assay problem show ${spec.name}\` prints it)`;
   for (const d of declared) {
     const { line, col } = lineCol(bare, d.index);
     if (d.group !== 0) fail(line, col, `"${d.name}" is in @group(${d.group}); every binding is in @group(0); ${layoutText}`);
     const b = layout.find((x) => x.binding === d.binding);
     if (!b) fail(line, col, `"${d.name}" is @binding(${d.binding}), which is not part of the layout; ${layoutText}`);
+    const other = layout.find((x) => x.name === d.name && x.binding !== d.binding);
+    if (other && d.name !== b!.name) fail(line, col, `"${d.name}" is @binding(${d.binding}), but it is @binding(${other.binding}) in the layout (bindings follow the problem's declared order); ${layoutText}`);
     const space = b!.access === 'uniform' ? 'uniform' : `storage,${b!.access}`;
     const sameSpace = d.space === space || (b!.access === 'read' && d.space === 'storage');
     if (!sameSpace) fail(line, col, `@binding(${d.binding}) "${d.name}" is var<${d.space.replace(',', ', ')}>, but the layout has ${want(b!)}; ${layoutText}`);
     if (b!.access !== 'uniform' && d.type !== b!.type) fail(line, col, `@binding(${d.binding}) "${d.name}" has type ${d.type}, but the layout has ${want(b!)}; ${layoutText}`);
     if (b!.access === 'uniform' && b!.name === 'step' && d.type !== 'u32') fail(line, col, `@binding(${d.binding}) "${d.name}" has type ${d.type}; the step uniform is a u32`);
-    const other = layout.find((x) => x.name === d.name && x.binding !== d.binding);
-    if (other && d.name !== b!.name) fail(line, col, `"${d.name}" is @binding(${d.binding}), but it is @binding(${other.binding}) in the layout (bindings follow the problem's declared order); ${layoutText}`);
   }
 }
 
@@ -186,20 +188,20 @@ function lineCol(text: string, index: number): { line: number; col: number } {
   return { line, col: index - before.lastIndexOf('\n') };
 }
 
-/** Splits on commas outside parentheses, keeping each part's offset. */
-function splitTopLevel(src: string): Array<{ text: string; offset: number }> {
+/** Splits on commas outside parentheses, keeping each part's offset; null when the parentheses do not balance. */
+function splitTopLevel(src: string): Array<{ text: string; offset: number }> | null {
   const out: Array<{ text: string; offset: number }> = [];
   let depth = 0;
   let start = 0;
   for (let i = 0; i < src.length; i++) {
     const c = src[i];
     if (c === '(') depth++;
-    else if (c === ')') depth--;
+    else if (c === ')' && --depth < 0) return null;
     else if (c === ',' && depth === 0) {
       out.push({ text: src.slice(start, i), offset: start });
       start = i + 1;
     }
   }
   out.push({ text: src.slice(start), offset: start });
-  return out;
+  return depth === 0 ? out : null;
 }

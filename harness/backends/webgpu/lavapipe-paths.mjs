@@ -43,16 +43,18 @@ export function hasSystemIcd() {
 
 /**
  * The environment the process that creates Dawn must start with: the local ICD
- * when the set-up made one and the user chose no driver, and the local loader's
- * folder on LD_LIBRARY_PATH when it holds libvulkan.so.1 (Dawn dlopens it by name,
- * and the dynamic linker reads LD_LIBRARY_PATH only when a process starts).
+ * when the set-up made one and the user chose no driver, and the local library
+ * folder on LD_LIBRARY_PATH, where the unpacked libvulkan.so.1 is when the system
+ * has none (Dawn dlopens it by name, and the dynamic linker reads LD_LIBRARY_PATH
+ * only when a process starts: hence the separate GPU process).
  */
 export function adapterEnvironment(base = process.env) {
   if (base.VK_ICD_FILENAMES || base.VK_DRIVER_FILES) return { env: {}, source: 'VK_ICD_FILENAMES/VK_DRIVER_FILES as set' };
   const m = readManifest();
   if (!m) return { env: {}, source: hasSystemIcd() ? 'the system Vulkan drivers' : 'no Vulkan driver (no system ICD, no local lavapipe)' };
-  const env = { VK_ICD_FILENAMES: m.icd };
-  if (m.local_loader) env.LD_LIBRARY_PATH = [m.lib_dir, base.LD_LIBRARY_PATH].filter(Boolean).join(':');
+  // the folder goes on the search path even when the system has the loader: it also
+  // holds the newer libdrm that this Mesa was built against
+  const env = { VK_ICD_FILENAMES: m.icd, LD_LIBRARY_PATH: [m.lib_dir, base.LD_LIBRARY_PATH].filter(Boolean).join(':') };
   return { env, source: `local lavapipe (Mesa ${m.mesa}) from ${path.relative(process.cwd(), m.icd) || m.icd}`, manifest: m };
 }
 

@@ -66,6 +66,7 @@ function main() {
   const lvp = findFile(unpacked, 'libvulkan_lvp.so');
   if (!lvp) throw new Error('the downloaded mesa-vulkan-drivers holds no libvulkan_lvp.so');
   const libDir = path.dirname(lvp);
+  pruneOtherDrivers(unpacked, libDir);
   const mesa = debs.find((d) => d.startsWith('mesa-vulkan-drivers_'))?.split('_')[1] ?? 'unknown';
   const icd = path.join(root, 'lvp_icd.json');
   writeFileSync(icd, `${JSON.stringify({ file_format_version: '1.0.1', ICD: { library_path: lvp, api_version: '1.4.305' } }, null, 2)}\n`);
@@ -77,6 +78,19 @@ function main() {
   const manifest = { schema: 1, mesa, icd, lib_dir: libDir, local_loader: existsSync(path.join(libDir, 'libvulkan.so.1')), adapter: probe.description };
   writeFileSync(path.join(root, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   say(`ready: ${probe.description} (Mesa ${mesa})${manifest.local_loader ? '; the Vulkan loader is the unpacked libvulkan1' : ''}`);
+}
+
+/**
+ * Removes what lavapipe does not need: the hardware drivers and layers that come in
+ * the same package (about 50 MB), and the docs. Their ICD jsons go too, so nothing
+ * points at a file that is not there.
+ */
+function pruneOtherDrivers(unpacked, libDir) {
+  for (const f of readdirSync(libDir)) {
+    if ((/^libvulkan_.*\.so$/.test(f) && f !== 'libvulkan_lvp.so') || f.startsWith('libVkLayer_')) rmSync(path.join(libDir, f), { force: true });
+  }
+  rmSync(path.join(unpacked, 'usr', 'share', 'vulkan'), { recursive: true, force: true });
+  rmSync(path.join(unpacked, 'usr', 'share', 'doc'), { recursive: true, force: true });
 }
 
 /** Why apt-get cannot be used here, or null when it can. */

@@ -35,7 +35,7 @@ async function findAdapter(): Promise<Availability> {
     const { info } = await gpu.request({ op: 'info' }, 'looking for a GPU adapter');
     noteGpu({ ...info });
     const what = [info.vendor, info.architecture, info.fallback ? 'fallback adapter' : ''].filter(Boolean).join(', ');
-    return { ok: true, detail: `"${info.description}" (${what}) via ${info.backend}; timer ${info.timer}`, info: { ...info } };
+    return { ok: true, detail: `"${info.description}"${what ? ` (${what})` : ''} via ${info.backend}; timer ${info.timer}`, info: { ...info } };
   } catch (e) {
     return { ok: false, detail: `${(e as Error).message} (Vulkan driver: ${gpu.driver}). ${HOW_TO_FIX}` };
   }

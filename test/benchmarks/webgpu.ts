@@ -19,7 +19,9 @@ const BOOTSTRAP = 2000;
 
 const PAIRS: Array<{ problem: string; params: Params; base: string; optimized: string }> = [
   { problem: 'matmul', params: { n: 512 }, base: 'naive.wgsl', optimized: 'tiled.wgsl' },
+  { problem: 'matmul', params: { n: 512 }, base: 'naive.wgsl', optimized: 'register-blocked.wgsl' },
   { problem: 'matmul', params: { n: 128 }, base: 'naive.wgsl', optimized: 'tiled.wgsl' },
+  { problem: 'matmul', params: { n: 128 }, base: 'naive.wgsl', optimized: 'register-blocked.wgsl' },
   { problem: 'reduce-sum', params: { n: 1048573 }, base: 'naive.wgsl', optimized: 'tree.wgsl' },
   { problem: 'reduce-sum', params: { n: 1000 }, base: 'naive.wgsl', optimized: 'tree.wgsl' },
 ].filter((p) => !process.env.BENCH_FILTER || `${p.problem}[${Object.entries(p.params).map(([k, v]) => `${k}=${v}`).join(',')}]`.includes(process.env.BENCH_FILTER));

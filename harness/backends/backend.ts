@@ -57,7 +57,10 @@ export interface PrepareOptions {
   instance?: string;
   /** The variant's own settings for this case (thread count, execution provider). */
   settings?: Settings;
-  /** The problem the variant solves, for backends that check a kernel's signature when they build it (WGSL bindings). */
+  /**
+   * The problem the variant solves: its signature fixes the argument order of a
+   * native kernel and the prototype it is compiled against.
+   */
   problem?: ProblemSpec;
 }
 

@@ -10,7 +10,7 @@ import { describeError } from './errors.ts';
 import { allocateTensors, axisPoints, generateInputs, publicSeed, throughputAt } from './problem.ts';
 import type { RunEvent } from './run.ts';
 import { loadErrorDetail, type LoadedProblem, type PlannedCase, type VariantFile } from './suite.ts';
-import type { ArtifactKind, CaseRef, CaseResult, FailedCase, MeasuredCase, Settings, Tensors, VerifyReport } from './types.ts';
+import type { ArtifactKind, CaseRef, CaseResult, FailedCase, MeasuredCase, Problem, Settings, Tensors, VerifyReport } from './types.ts';
 
 /** Runs the cases of one run, caching what they share: loaded kernels, their verification, and each problem's expected outputs. */
 export class CaseRunner {
@@ -63,7 +63,7 @@ export class CaseRunner {
     let details: Details = {};
     try {
       const loadFailure = (e: unknown): string => artifactErrorMessage(e, variant.file);
-      const shared = await step('build', loadFailure, () => this.kernel(variant, lp, settings));
+      const shared = await step('build', loadFailure, () => this.kernel(variant, lp.problem, settings));
       details = { ...shared.details };
       const exps = await step('verify', `the reference of "${lp.problem.name}" failed`, () => this.expectationsOf(lp));
       const outcome = await step('verify', 'threw during verification', () => this.verification(variant, settings, lp, shared, exps));
@@ -130,15 +130,15 @@ export class CaseRunner {
   }
 
   /** The shared instance of a variant with given settings, loaded once per run. */
-  private kernel(v: VariantFile, lp: LoadedProblem, settings: Settings = {}): Promise<PreparedKernel> {
-    return memo(this.kernels, variantKey(v, settings), () => backendFor(v.kind)!.prepare(v.file, { settings, problem: lp.problem }));
+  private kernel(v: VariantFile, problem: Problem, settings: Settings = {}): Promise<PreparedKernel> {
+    return memo(this.kernels, variantKey(v, settings), () => backendFor(v.kind)!.prepare(v.file, { settings, problem }));
   }
 
   /** The seeded inputs and the reference's outputs at every axis point of a problem. */
   private expectationsOf(lp: LoadedProblem): Promise<Expectation[]> {
     return memo(this.expectations, lp.problem.name, async () => {
       const refVariant = lp.variants.find((v) => v.isReference)!;
-      const ref = await this.kernel(refVariant, lp);
+      const ref = await this.kernel(refVariant, lp.problem);
       const out: Expectation[] = [];
       for (const params of axisPoints(lp.problem.axes)) {
         const inputs = generateInputs(lp.problem, params, publicSeed(lp.problem.name, params));

@@ -204,6 +204,8 @@ export interface MachineInfo {
   gpu?: Record<string, unknown> | null;
   /** The clock the measuring loop used. */
   clock: string;
+  /** Whether hardware counters (cycles, instructions) can be read here, and why not. */
+  counters?: { available: boolean; events: string[]; reason?: string };
 }
 
 export interface GitInfo {

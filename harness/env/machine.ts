@@ -8,6 +8,7 @@ import os from 'node:os';
 import { UsageError } from '../core/errors.ts';
 import type { MachineInfo } from '../core/types.ts';
 import { measuringClock } from '../measure/clock.ts';
+import { counterProbe } from '../native/addon.ts';
 
 /** The packages whose versions change what the numbers mean. */
 const KEY_PACKAGES = ['tinybench', 'tsx', 'webgpu', 'onnxruntime-node', 'node-addon-api', 'cmake-js'] as const;
@@ -136,6 +137,7 @@ export function captureMachine(): MachineInfo {
     packages,
     gpu: null,
     clock: measuringClock().name,
+    counters: counterProbe(),
   };
   return withLiveGpu(cached);
 }

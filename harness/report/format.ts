@@ -51,7 +51,7 @@ export function stateText(r: CaseResult): string {
 }
 
 /** `n=512 rows=3` for display. */
-export function paramsText(params: Record<string, number>): string {
+export function paramsText(params: Record<string, string | number>): string {
   return Object.entries(params)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');

@@ -27,7 +27,8 @@ export function tableGroups(run: RunResult): Group[] {
     const m = r.state === 'measured' ? r.stats : null;
     g.rows.push({
       variant: r.variant,
-      params: paramsText(r.params),
+      // a variant's own settings (threads=2) tell its cases apart, so they show beside the axes
+      params: paramsText({ ...r.params, ...r.settings }),
       median: m ? formatNs(m.median) : '',
       ci: m ? `${formatNs(m.ci[0])} … ${formatNs(m.ci[1])} (±${formatPercent(m.rel_ci_half_width)})` : '',
       throughput: m ? formatThroughput(m.throughput) : '',

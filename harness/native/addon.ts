@@ -1,0 +1,97 @@
+// The typed façade of Assay's native addon (native/*.cc, built by cmake-js at
+// install time into build/Release/assay_native.node). The measuring clock, the
+// environment capture and the native backend use the addon only through this
+// module. Loading is synchronous and tried once; where the addon is missing or
+// does not load, `loadAddon()` says why and how to fix it instead of throwing.
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** Hardware counters as the kernel allows them. */
+export interface CounterProbe {
+  available: boolean;
+  /** The events that can be counted (`cycles`, `instructions`). */
+  events: string[];
+  /** Why not, when not available. */
+  reason?: string;
+}
+
+/** A kernel bound to one case's arguments (pointers taken once, arrays kept alive). */
+export interface BoundCall {
+  /** One call. */
+  call(): void;
+  /** Calls the kernel `iterations` times back to back in native code; returns their total ns on CLOCK_MONOTONIC_RAW. */
+  repeat(iterations: number): number;
+  /** Cycles and instructions over `iterations` calls; null where counters are unavailable. */
+  counted(iterations: number): { cycles: number; instructions: number } | null;
+  /** Drops the references to the arrays; the bound call cannot be used after. */
+  release(): void;
+}
+
+/** A kernel argument: a typed array (passed as a pointer to its memory) or a uint32. */
+export type NativeArg = Float32Array | Int32Array | Uint32Array | number;
+
+/** What the addon exports. */
+export interface NativeAddon {
+  /** ns on CLOCK_MONOTONIC_RAW since the addon loaded. */
+  clockNow(): number;
+  /** The clock's resolution in ns. */
+  clockResolution(): number;
+  clockName: string;
+  countersProbe(): CounterProbe;
+  /** dlopen(path); returns a library handle, throws with dlerror's message. */
+  open(path: string): number;
+  /** dlsym; returns a function handle, or null when the library does not export `name`. */
+  symbol(library: number, name: string): number | null;
+  /** Calls a function once with the given arguments. */
+  call(fn: number, args: NativeArg[]): void;
+  Bound: new (fn: number, args: NativeArg[]) => BoundCall;
+}
+
+export type AddonState = { ok: true; addon: NativeAddon; path: string } | { ok: false; path: string; reason: string };
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The built addon; ASSAY_NATIVE_ADDON names another file (or, pointing nowhere, simulates a machine without it). */
+export const ADDON_PATH = process.env.ASSAY_NATIVE_ADDON || `${ROOT}build/Release/assay_native.node`;
+/** What native/build.mjs recorded about the last build attempt. */
+const STATUS_PATH = `${ROOT}build/native-status.json`;
+export const ADDON_FIX =
+  'install cmake and a C++ compiler (Debian/Ubuntu: apt-get install cmake g++ ninja-build), then run `npm run build:native` in the Assay folder';
+
+let state: AddonState | null = null;
+
+/** Loads the addon once. Never throws. */
+export function loadAddon(): AddonState {
+  if (state) return state;
+  if (!existsSync(ADDON_PATH)) {
+    state = { ok: false, path: ADDON_PATH, reason: `the native addon is not built (${ADDON_PATH} does not exist${buildFailure()}); to fix: ${ADDON_FIX}` };
+    return state;
+  }
+  try {
+    const addon = createRequire(import.meta.url)(ADDON_PATH) as NativeAddon;
+    state = { ok: true, addon, path: ADDON_PATH };
+  } catch (e) {
+    state = { ok: false, path: ADDON_PATH, reason: `the native addon at ${ADDON_PATH} does not load: ${e instanceof Error ? e.message : String(e)}; to fix: rebuild it with \`npm run build:native\`` };
+  }
+  return state;
+}
+
+/** Why the install-time build failed, when it recorded a failure. */
+function buildFailure(): string {
+  try {
+    const s = JSON.parse(readFileSync(STATUS_PATH, 'utf8')) as { ok?: boolean; reason?: string };
+    return s.ok === false && s.reason ? `: the build at install time failed: ${s.reason}` : '';
+  } catch {
+    return '';
+  }
+}
+
+let probe: CounterProbe | null = null;
+
+/** Whether hardware counters can be read here, and why not (probed once). */
+export function counterProbe(): CounterProbe {
+  if (probe) return probe;
+  const s = loadAddon();
+  probe = s.ok ? s.addon.countersProbe() : { available: false, events: [], reason: `needs the native addon: ${s.reason}` };
+  return probe;
+}

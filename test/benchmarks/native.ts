@@ -1,0 +1,74 @@
+// `npm run bench:native`: matmul at n = 512 on one thread, side by side in one
+// process: every js, native and onnx variant (through Assay's run(), so each is
+// verified first), and, where Assay has no ONNX backend yet but onnxruntime-node
+// is installed, ORT's MatMul on a one-node model measured by the same loop.
+// Prints GFLOP/s per variant and the ratio to the best; the target is the best
+// native variant at >= 0.5x ONNX Runtime's (MLAS) MatMul.
+// BENCH_TIME sets the budget per case in seconds (default 3).
+import '../../harness/measure/clock.ts';
+import { measuringClock } from '../../harness/measure/clock.ts';
+import { availabilityOf } from '../../harness/backends/registry.ts';
+import { run } from '../../harness/core/run.ts';
+import { generateInputs, publicSeed } from '../../harness/core/problem.ts';
+import { loadProblems } from '../../harness/core/suite.ts';
+import { measureOrtMatmul } from './onnx-matmul.ts';
+
+const N = 512;
+const FLOPS = 2 * N ** 3;
+const budgetS = Number(process.env.BENCH_TIME ?? 3);
+/** Case ids at n = 512 on one thread: variants without settings, and those with threads=1 (however the settings are ordered). */
+const FILTERS = [`[n=${N}]`, `[n=${N},threads=1]`, `[n=${N},ep=cpu,threads=1]`, `[n=${N},threads=1,ep=cpu]`];
+
+interface Row {
+  name: string;
+  kind: string;
+  ns: number;
+  ci: [number, number];
+  note: string;
+}
+
+const rows: Row[] = [];
+const result = await run({
+  problems: ['matmul'],
+  backends: ['js', 'native', 'onnx'],
+  filters: FILTERS,
+  measure: { budgetS, keepSamples: false },
+  onEvent: (e) => {
+    if (e.type === 'case-end') process.stderr.write(`${e.result.id}: ${e.result.state}\n`);
+  },
+});
+for (const c of result.cases) {
+  if (c.state !== 'measured') {
+    process.stderr.write(`${c.id}: ${c.state}: ${c.state === 'failed' ? c.error : c.reason}\n`);
+    continue;
+  }
+  const settings = c.settings ? Object.entries(c.settings).map(([k, v]) => `${k}=${v}`).join(',') : '';
+  rows.push({ name: `${c.variant}${settings ? ` [${settings}]` : ''}`, kind: c.kind, ns: c.stats.median, ci: c.stats.ci, note: c.stats.noisy ? 'noisy' : '' });
+}
+
+// ORT directly, when Assay's ONNX backend is not part of this build
+const onnx = await availabilityOf('onnx');
+if (!rows.some((r) => r.kind === 'onnx')) {
+  const lp = (await loadProblems()).find((p) => p.problem.name === 'matmul')!;
+  const inputs = generateInputs(lp.problem, { n: N }, publicSeed('matmul', { n: N }));
+  const ort = await measureOrtMatmul(N, inputs.a as Float32Array, inputs.b as Float32Array, budgetS, measuringClock());
+  if (ort) rows.push({ name: `onnxruntime-node ${ort.version} MatMul (direct)`, kind: 'onnx', ns: ort.m.stats.median, ci: ort.m.stats.ci, note: ort.m.stats.noisy ? 'noisy' : '' });
+  else process.stderr.write(`onnx: no ONNX Runtime to compare with (${onnx.ok ? 'no onnx matmul variant' : onnx.detail}; onnxruntime-node is not installed)\n`);
+}
+
+const best = Math.min(...rows.map((r) => r.ns));
+rows.sort((p, q) => p.ns - q.ns);
+const gf = (ns: number): string => (FLOPS / ns).toFixed(1);
+const lines = [
+  `matmul n=${N}, 1 thread, ${result.machine.cpu.model} (${result.machine.cpu.cores} cores), Node ${process.version}, clock ${result.machine.clock}, budget ${budgetS} s per case`,
+  '',
+  '| variant | kind | median | 95% CI | GFLOP/s | vs best |',
+  '|---|---|--:|--:|--:|--:|',
+  ...rows.map((r) => `| ${r.name} | ${r.kind} | ${(r.ns / 1e6).toFixed(3)} ms | ${(r.ci[0] / 1e6).toFixed(3)}–${(r.ci[1] / 1e6).toFixed(3)} ms | ${gf(r.ns)} | ${(best / r.ns).toFixed(3)}×${r.note ? ` (${r.note})` : ''} |`),
+];
+const bestOf = (kind: string): Row | undefined => rows.find((r) => r.kind === kind);
+const nat = bestOf('native');
+const ort = bestOf('onnx');
+if (nat && ort) lines.push('', `best native / ONNX Runtime: ${(ort.ns / nat.ns).toFixed(2)}× (target ≥ 0.5×)`);
+else if (nat) lines.push('', `best native: ${gf(nat.ns)} GFLOP/s (no ONNX Runtime to compare with; the reference point on this CPU is about 190 GFLOP/s)`);
+process.stdout.write(`${lines.join('\n')}\n`);

@@ -1,0 +1,27 @@
+// Hardware counters through perf_event_open: where the kernel refuses them (as on
+// most VMs) they are reported absent with the errno and its meaning, and runs
+// still succeed; where it allows them, native cases report cycles and instructions.
+import { describe, expect, it } from 'vitest';
+import { counterProbe } from '../harness/native/addon.ts';
+import { assay } from './helpers.ts';
+
+describe('hardware counters', () => {
+  it('are available, or absent with the reason, in the environment', () => {
+    const probe = counterProbe();
+    const env = assay(['env']);
+    expect(env.code).toBe(0);
+    const counters = JSON.parse(env.stdout).machine.counters;
+    expect(counters).toEqual(probe);
+    if (probe.available) expect(probe.events).toEqual(['cycles', 'instructions']);
+    else expect(probe.reason).toMatch(/^perf_event_open\((cycles|instructions)\) failed: .+ \(errno \d+\)/);
+  });
+
+  it('never fail a native run', () => {
+    const r = assay(['run', '--problem', 'saxpy', '--backend', 'native', '--time', '0.05', '--json', '-', '--no-samples', 'n=1000]']);
+    expect(r.code).toBe(0);
+    const c = JSON.parse(r.stdout).cases[0];
+    expect(c.state).toBe('measured');
+    if (counterProbe().available) expect(c.details.cycles_per_call).toBeGreaterThan(0);
+    else expect(c.details.cycles_per_call).toBeUndefined();
+  });
+});

@@ -26,7 +26,8 @@ export const webgpuBackend: Backend = {
 /** The adapter the GPU process finds, or why there is none and how to get one. */
 async function findAdapter(): Promise<Availability> {
   try {
-    await import('webgpu');
+    // resolve, not import: Dawn is loaded only in the GPU process
+    import.meta.resolve('webgpu');
   } catch (e) {
     return { ok: false, detail: `the npm package "webgpu" (Dawn) cannot be loaded (${(e as Error).message.split('\n')[0]}); run \`npm install\`` };
   }

@@ -66,6 +66,11 @@ function findAdapter(): Promise<{ adapter: GPUAdapter; backend: AdapterInfo['bac
   return adapterPromise;
 }
 
+/** Why the open device can no longer be trusted (lost, or an error escaped every scope), or null. */
+export function deviceFault(): string | null {
+  return current?.fault ?? null;
+}
+
 /** The open device, opening a fresh one when there is none or the last was lost. */
 export async function openDevice(): Promise<OpenDevice> {
   if (current && !current.fault) return current;

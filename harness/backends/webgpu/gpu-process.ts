@@ -118,6 +118,10 @@ export class GpuProcess {
         if ('error' in m) p.reject(new Error(m.error));
         else p.resolve(m.body as HostReply);
       });
+      child.on('error', (e) => {
+        clearTimeout(timer);
+        reject(new Error(`the GPU process could not be started: ${e.message}`));
+      });
       child.on('exit', (code, signal) => {
         clearTimeout(timer);
         const tail = this.stderr.length ? `: ${this.stderr.join(' | ')}` : '';

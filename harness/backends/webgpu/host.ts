@@ -2,7 +2,7 @@
 // sends it requests (protocol.ts) one at a time; when a request does not finish
 // in time the backend kills this process, which is the one reliable way to stop
 // a kernel that never ends (lavapipe's device.destroy() waits for it forever).
-import { openDevice } from './device.ts';
+import { deviceFault, openDevice } from './device.ts';
 import { Executor } from './executor.ts';
 import type { Envelope, HostReply, HostRequest } from './protocol.ts';
 
@@ -50,7 +50,10 @@ process.on('message', (msg: { id: number; body: HostRequest }) => {
     } catch (e) {
       reply = { id: msg.id, error: e instanceof Error ? e.message : String(e) };
     }
-    process.send!(reply);
+    // after a device loss the pipelines and buffers the backend knows of are gone with it:
+    // end this process, so the backend starts a fresh one and compiles again
+    if (deviceFault()) process.send!(reply, () => process.exit(0));
+    else process.send!(reply);
   });
 });
 // the backend's process is gone: nothing will ask for more

@@ -68,6 +68,9 @@ async function prepare(file: string, opts: PrepareOptions = {}): Promise<Prepare
   };
 }
 
+/** Live kernels per content key: the GPU process shares one pipeline between them, released with the last. */
+const liveKernels = new Map<string, number>();
+
 /** A kernel compiled in the GPU process; compiled again if that process was restarted. */
 class CompiledKernel {
   private readonly key: string;
@@ -84,6 +87,7 @@ class CompiledKernel {
     this.uses = kernel.layout.map((b) => b.access);
     this.label = `${spec.name}/${displayPath(kernel.file)}`;
     this.key = createHash('sha256').update(kernel.code).update(JSON.stringify(this.uses)).digest('hex').slice(0, 16);
+    liveKernels.set(this.key, (liveKernels.get(this.key) ?? 0) + 1);
   }
 
   /** Compiles where needed; returns the compile time in ms (0 when it was compiled already). */
@@ -128,6 +132,9 @@ class CompiledKernel {
   }
 
   async forget(): Promise<void> {
+    const live = (liveKernels.get(this.key) ?? 1) - 1;
+    if (live > 0) return void liveKernels.set(this.key, live);
+    liveKernels.delete(this.key);
     if (this.generation === this.gpu.generation) await this.gpu.request({ op: 'forget', key: this.key }, 'releasing a kernel').catch(() => {});
   }
 

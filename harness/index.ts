@@ -25,6 +25,7 @@ export { verifyAt, verifyAll, type Expectation, type VerifyOutcome, type KernelR
 export { compareOutputs } from './verify/compare.ts';
 
 export { availabilityOf, registerBackend, ALL_KINDS } from './backends/registry.ts';
+export { benchModel, planModel, type ModelBenchOptions, type ModelPlan } from './backends/onnx/model-bench.ts';
 export { ArtifactError, type Backend, type PreparedKernel, type PrepareOptions, type BoundKernel, type Details, type Availability } from './backends/backend.ts';
 
 export { captureEnvironment, type Environment } from './env/environment.ts';

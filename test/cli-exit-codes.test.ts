@@ -49,9 +49,9 @@ describe('assay exit codes', () => {
   });
 
   it('3 when only unavailable backends are asked for, saying why', () => {
-    const r = assay(['run', '--backend', 'onnx', ...QUICK]);
+    const r = assay(['run', '--backend', 'wgsl', ...QUICK]);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/onnx: /);
+    expect(r.stderr).toMatch(/wgsl: /);
     expect(assay(['run', '--backend', 'cuda']).code).toBe(2);
   });
 });

@@ -6,6 +6,7 @@ import { describeError, exitCodeOf, UsageError } from '../core/errors.ts';
 import { TOOL_VERSION } from '../core/version.ts';
 import { envCommand } from './commands/env.ts';
 import { listCommand } from './commands/list.ts';
+import { modelCommand } from './commands/model.ts';
 import { problemCommand } from './commands/problem.ts';
 import { runCommand } from './commands/run.ts';
 import { HELP } from './help.ts';
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   list: listCommand,
   env: envCommand,
   problem: problemCommand,
+  model: modelCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -2,16 +2,17 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseKinds } from '../../backends/registry.ts';
+import { ALL_KINDS, parseKinds } from '../../backends/registry.ts';
 import { EXIT, UsageError } from '../../core/errors.ts';
 import { run } from '../../core/run.ts';
 import type { ArtifactKind } from '../../core/types.ts';
-import { QUICK_BUDGET_S } from '../../measure/measure.ts';
+import { QUICK_BUDGET_S, resolveMeasureOptions } from '../../measure/measure.ts';
 import { renderConsole } from '../../report/console.ts';
 import { renderJson } from '../../report/json.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
 import { writeOutput } from '../output.ts';
 import { listOption, parseOrUsage } from '../args.ts';
+import { progressiveCases } from '../partial.ts';
 import { createProgress } from '../progress.ts';
 
 /** The shell's convention for a command ended by SIGINT. */
@@ -65,6 +66,11 @@ export async function runCommand(args: string[]): Promise<number> {
     process.stderr.write('\nassay: interrupted; finishing the case in hand, then reporting what was measured (Ctrl-C again quits now)\n');
   };
   process.on('SIGINT', onSigint);
+  // --json FILE is rewritten after every case (marked partial), so a crash in a native runtime loses only the case in hand
+  const saved = progressiveCases(values.json, () => {
+    const m = resolveMeasureOptions(budgetS !== undefined ? { budgetS } : {});
+    return { budget_s: m.budgetS, warmup_s: m.warmupS, target_rel_ci: m.targetRelCI, min_samples: m.minSamples, backends: backends ?? ALL_KINDS, problems: problems.length ? problems : null, paths, filters };
+  });
   let result;
   try {
     result = await run({
@@ -75,7 +81,10 @@ export async function runCommand(args: string[]): Promise<number> {
       ...(values.candidate?.length ? { candidates: values.candidate } : {}),
       ...(backends ? { backends } : {}),
       measure: { ...(budgetS !== undefined ? { budgetS } : {}), keepSamples: !values['no-samples'] },
-      onEvent: (e) => progress.onEvent(e),
+      onEvent: (e) => {
+        progress.onEvent(e);
+        if (e.type === 'case-end') saved.add(e.result);
+      },
     });
   } finally {
     progress.stop();

@@ -1,0 +1,91 @@
+// `assay model FILE.onnx`: benchmark any ONNX model, with inputs synthesized from
+// its metadata, across execution providers, thread counts and optimization levels.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { benchModel } from '../../backends/onnx/model-bench.ts';
+import type { OptLevel } from '../../backends/onnx/session.ts';
+import { EXIT, UsageError } from '../../core/errors.ts';
+import { QUICK_BUDGET_S } from '../../measure/measure.ts';
+import { renderJson } from '../../report/json.ts';
+import { renderModelTable } from '../../report/model-table.ts';
+import { listOption, parseOrUsage } from '../args.ts';
+import { writeOutput } from '../output.ts';
+import { progressiveJson } from '../partial.ts';
+import { createProgress } from '../progress.ts';
+
+const EXIT_INTERRUPTED = 130;
+
+export async function modelCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseOrUsage(
+    () =>
+      parseArgs({
+        args,
+        allowPositionals: true,
+        options: {
+          ep: { type: 'string', multiple: true },
+          threads: { type: 'string', multiple: true },
+          'opt-level': { type: 'string', multiple: true },
+          shape: { type: 'string', multiple: true },
+          seed: { type: 'string' },
+          time: { type: 'string' },
+          quick: { type: 'boolean' },
+          json: { type: 'string' },
+          'no-samples': { type: 'boolean' },
+        },
+      }),
+    'model',
+  );
+  if (positionals.length !== 1) throw new UsageError(`model: give exactly one model file (assay model FILE.onnx [options]), not ${positionals.length}`);
+  const file = positionals[0]!;
+  const threads = listOption(values.threads).map((t) => {
+    const n = Number(t);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--threads takes positive integers, not "${t}"`);
+    return n;
+  });
+  let budgetS: number | undefined;
+  if (values.time !== undefined) {
+    budgetS = Number(values.time);
+    if (!(budgetS > 0) || !Number.isFinite(budgetS)) throw new UsageError(`--time takes a positive number of seconds, not "${values.time}"`);
+  } else if (values.quick) budgetS = QUICK_BUDGET_S;
+  let seed: number | undefined;
+  if (values.seed !== undefined) {
+    seed = Number(values.seed);
+    if (!Number.isInteger(seed)) throw new UsageError(`--seed takes an integer, not "${values.seed}"`);
+  }
+
+  const progress = createProgress();
+  const saved = progressiveJson(values.json);
+  const interrupt = new AbortController();
+  const onSigint = (): void => {
+    if (interrupt.signal.aborted) process.exit(EXIT_INTERRUPTED);
+    interrupt.abort();
+    process.stderr.write('\nassay: interrupted; finishing the case in hand, then reporting what was measured (Ctrl-C again quits now)\n');
+  };
+  process.on('SIGINT', onSigint);
+  let result;
+  try {
+    result = await benchModel({
+      file,
+      eps: listOption(values.ep),
+      threads,
+      opt: listOption(values['opt-level']) as OptLevel[],
+      shapes: listOption(values.shape),
+      ...(seed !== undefined ? { seed } : {}),
+      measure: { ...(budgetS !== undefined ? { budgetS } : {}), keepSamples: !values['no-samples'] },
+      onEvent: (e) => progress.onEvent(e),
+      onProgress: (partial) => saved.update(partial),
+      signal: interrupt.signal,
+    });
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSigint);
+  }
+  const toStdout = values.json === '-';
+  (toStdout ? process.stderr : process.stdout).write(renderModelTable(result));
+  if (values.json !== undefined) {
+    writeOutput(values.json, renderJson(result));
+    if (!toStdout) process.stderr.write(`wrote json to ${path.relative(process.cwd(), path.resolve(values.json))}\n`);
+  }
+  if (interrupt.signal.aborted) return EXIT_INTERRUPTED;
+  return result.cases.some((c) => c.state === 'failed') ? EXIT.regression : EXIT.ok;
+}

@@ -4,17 +4,17 @@ import type { Availability, Backend } from './backend.ts';
 import { jsBackend } from './js/js-backend.ts';
 import { nativeBackend } from './native/native-backend.ts';
 import { onnxBackend } from './onnx/onnx-backend.ts';
+import { webgpuBackend } from './webgpu/webgpu-backend.ts';
 
 export const ALL_KINDS: ArtifactKind[] = ['js', 'native', 'wgsl', 'onnx'];
 
 /** Kinds whose backend is not part of this build yet, with the file extensions they will claim. */
-const PLANNED: Partial<Record<ArtifactKind, string[]>> = {
-  wgsl: ['.wgsl'],
-};
+const PLANNED: Partial<Record<ArtifactKind, string[]>> = {};
 
 const backends = new Map<ArtifactKind, Backend>([
   ['js', jsBackend],
   ['native', nativeBackend],
+  ['wgsl', webgpuBackend],
   ['onnx', onnxBackend],
 ]);
 

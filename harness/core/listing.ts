@@ -7,7 +7,8 @@ import { findBenchFiles, loadProblems, planBenchCases } from './suite.ts';
 import type { ArtifactKind, CaseRef, Params } from './types.ts';
 
 export interface SuiteListing {
-  backends: Array<{ kind: ArtifactKind; ok: boolean; detail: string }>;
+  /** Each backend, whether it can run here, and what runs it (a GPU adapter's vendor, features and limits) in `info`. */
+  backends: Array<{ kind: ArtifactKind; ok: boolean; detail: string; info?: Record<string, unknown> }>;
   problems: Array<{
     name: string;
     description: string;

@@ -99,10 +99,23 @@ function configuredMachineId(): string | null {
 }
 
 let cached: MachineInfo | null = null;
+/** The GPU adapter, once the WebGPU backend has found one; null until then (finding it costs a GPU process). */
+let gpu: Record<string, unknown> | null = null;
+
+/** Records the adapter the WebGPU backend found, so the run's environment names the GPU its numbers came from. */
+export function noteGpu(info: Record<string, unknown>): void {
+  gpu = info;
+}
+
+/** The fingerprint with `gpu` read when it is serialised, so a run records the adapter found while it ran. */
+function withLiveGpu(m: MachineInfo): MachineInfo {
+  const { gpu: _ignored, ...rest } = m;
+  return Object.defineProperty(rest, 'gpu', { get: () => gpu, enumerable: true }) as MachineInfo;
+}
 
 /** Captures the machine fingerprint (once per process). */
 export function captureMachine(): MachineInfo {
-  if (cached) return { ...cached, clock: measuringClock().name };
+  if (cached) return withLiveGpu({ ...cached, clock: measuringClock().name });
   const cpus = os.cpus();
   const model = (cpus[0]?.model ?? 'unknown').trim();
   const cores = cpus.length;
@@ -126,5 +139,5 @@ export function captureMachine(): MachineInfo {
     clock: measuringClock().name,
     counters: counterProbe(),
   };
-  return cached;
+  return withLiveGpu(cached);
 }

@@ -16,7 +16,10 @@ export async function listCommand(args: string[]): Promise<number> {
     return 0;
   }
   const out: string[] = ['Backends on this machine:'];
-  for (const b of listing.backends) out.push(`  ${b.ok ? '✓' : '✗'} ${b.kind.padEnd(7)} ${b.detail}`);
+  for (const b of listing.backends) {
+    out.push(`  ${b.ok ? '✓' : '✗'} ${b.kind.padEnd(7)} ${b.detail}`);
+    if (b.info) out.push(...infoLines(b.info).map((l) => `            ${l}`));
+  }
   out.push('', 'Problems (each variant runs at every point):');
   for (const p of listing.problems) {
     out.push(`  ${p.name}: ${p.description}`);
@@ -29,4 +32,13 @@ export async function listCommand(args: string[]): Promise<number> {
   }
   process.stdout.write(`${out.join('\n')}\n`);
   return 0;
+}
+
+/** A backend's facts, one `key: value` line each; objects (limits) as `name=value` lists. */
+function infoLines(info: Record<string, unknown>): string[] {
+  return Object.entries(info).map(([k, v]) => {
+    if (Array.isArray(v)) return `${k}: ${v.join(', ') || 'none'}`;
+    if (v && typeof v === 'object') return `${k}: ${Object.entries(v).map(([a, b]) => `${a}=${String(b)}`).join(', ')}`;
+    return `${k}: ${String(v)}`;
+  });
 }

@@ -24,7 +24,7 @@ describe('native variants', () => {
       expect(typeof c.details.compile_ms).toBe('number');
       expect(typeof c.details.cached).toBe('boolean');
     }
-    const mt = cases.filter((c) => c.variant === 'mt.cc').map((c) => c.id);
-    expect(mt).toEqual(expect.arrayContaining(['matmul/mt.cc[n=512,threads=1]', 'matmul/mt.cc[n=512,threads=2]']));
+    const mt = cases.filter((c) => c.variant === 'packed.cc').map((c) => c.id);
+    expect(mt).toEqual(expect.arrayContaining(['matmul/packed.cc[n=512,threads=1]', 'matmul/packed.cc[n=512,threads=2]']));
   }, COLD_COMPILE_TIMEOUT_MS);
 });

@@ -1,5 +1,8 @@
 // Argument-parsing helpers shared by the commands.
+import { parseKinds } from '../backends/registry.ts';
 import { UsageError } from '../core/errors.ts';
+import type { ArtifactKind } from '../core/types.ts';
+import { QUICK_BUDGET_S } from '../measure/measure.ts';
 
 /** Runs node's parseArgs and turns its errors into usage errors naming the command. */
 export function parseOrUsage<T>(parse: () => T, command: string): T {
@@ -13,4 +16,24 @@ export function parseOrUsage<T>(parse: () => T, command: string): T {
 /** Flattens repeated and comma-separated option values: ['a,b', 'c'] -> ['a', 'b', 'c']. */
 export function listOption(values: string[] | undefined): string[] {
   return (values ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
+}
+
+/** `--backend js,wgsl`: the kinds named, or undefined when the option is absent. */
+export function backendsOption(value: string | undefined): ArtifactKind[] | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parseKinds(value);
+  } catch (e) {
+    throw new UsageError(`--backend: ${(e as Error).message}`);
+  }
+}
+
+/** `--time SECONDS` or `--quick`: the sampling budget per case, or undefined for the default. */
+export function budgetOption(values: { time?: string | undefined; quick?: boolean | undefined }): number | undefined {
+  if (values.time !== undefined) {
+    const s = Number(values.time);
+    if (!(s > 0) || !Number.isFinite(s)) throw new UsageError(`--time takes a positive number of seconds, not "${values.time}"`);
+    return s;
+  }
+  return values.quick ? QUICK_BUDGET_S : undefined;
 }

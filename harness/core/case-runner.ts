@@ -37,16 +37,11 @@ export class CaseRunner {
   private expectations = new Map<string, Promise<Expectation[]>>();
   private availability = new Map<ArtifactKind, Promise<{ ok: boolean; detail: string }>>();
 
-  private readonly measurer: Measurer;
-
   constructor(
-    private readonly mopts: MeasureOptions,
+    private readonly measurer: Measurer,
     private readonly emit: (e: RunEvent) => void,
     private readonly total: number,
-    measurer?: Measurer,
-  ) {
-    this.measurer = measurer ?? defaultMeasurer(mopts);
-  }
+  ) {}
 
   async runCase(pc: PlannedCase, index: number): Promise<CaseResult> {
     this.emit({ type: 'case-start', ref: pc.ref, index, total: this.total, phase: 'verify' });

@@ -7,10 +7,10 @@ import { captureGit } from '../env/git.ts';
 import { captureMachine } from '../env/machine.ts';
 import { resolveMeasureOptions, type MeasureOptions } from '../measure/measure.ts';
 import type { SamplingProgress } from '../measure/sample-loop.ts';
-import { CaseRunner } from './case-runner.ts';
+import { CaseRunner, defaultMeasurer } from './case-runner.ts';
 import { BackendUnavailableError, UsageError } from './errors.ts';
 import { applyFilters, findBenchFiles, loadProblems, planBenchCases, planProblemCases, withCandidate, type PlannedCase } from './suite.ts';
-import type { ArtifactKind, CaseRef, CaseResult, RunResult } from './types.ts';
+import type { ArtifactKind, CaseRef, CaseResult, RunConfig, RunResult } from './types.ts';
 import { TOOL_VERSION } from './version.ts';
 
 /** What a run is asked to do. Everything is optional; the defaults run the built-in suite. */
@@ -61,7 +61,7 @@ export async function run(opts: RunOptions = {}): Promise<RunResult> {
   emit({ type: 'plan', cases: planned.map((c) => c.ref) });
 
   const results: CaseResult[] = [];
-  const ctx = new CaseRunner(mopts, emit, planned.length);
+  const ctx = new CaseRunner(defaultMeasurer(mopts), emit, planned.length);
   for (const [i, pc] of planned.entries()) {
     const r: CaseResult = opts.signal?.aborted ? { ...pc.ref, state: 'skipped', reason: 'the run was interrupted before this case' } : await ctx.runCase(pc, i);
     results.push(r);
@@ -70,25 +70,30 @@ export async function run(opts: RunOptions = {}): Promise<RunResult> {
   await ctx.dispose();
   addSpeedups(results, planned);
 
+  const header = resultHeader(started, { machine, git }, mopts, {
+    backends: kinds,
+    problems: opts.problems ?? null,
+    paths: paths.map((p) => path.relative(cwd, p) || '.'),
+    filters,
+    ...(candidates.length ? { candidates: candidates.map((c) => path.basename(c)) } : {}),
+  });
+  return { ...header, cases: results };
+}
+
+/** Everything of a RunResult but its cases, finished now: shared by `assay run` and `assay model`. */
+export function resultHeader(
+  started: Date,
+  env: Pick<RunResult, 'machine' | 'git'>,
+  mopts: MeasureOptions,
+  what: Omit<RunConfig, 'budget_s' | 'warmup_s' | 'target_rel_ci' | 'min_samples'>,
+): Omit<RunResult, 'cases'> {
   return {
     schema: 1,
     tool: { name: 'assay', version: TOOL_VERSION },
     started_at: started.toISOString(),
     finished_at: new Date().toISOString(),
-    machine,
-    git,
-    config: {
-      budget_s: mopts.budgetS,
-      warmup_s: mopts.warmupS,
-      target_rel_ci: mopts.targetRelCI,
-      min_samples: mopts.minSamples,
-      backends: kinds,
-      problems: opts.problems ?? null,
-      paths: paths.map((p) => path.relative(cwd, p) || '.'),
-      filters,
-      ...(candidates.length ? { candidates: candidates.map((c) => path.basename(c)) } : {}),
-    },
-    cases: results,
+    ...env,
+    config: { budget_s: mopts.budgetS, warmup_s: mopts.warmupS, target_rel_ci: mopts.targetRelCI, min_samples: mopts.minSamples, ...what },
   };
 }
 

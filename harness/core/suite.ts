@@ -102,7 +102,7 @@ export type PlannedCase =
   | { ref: CaseRef; source: 'variant'; problem: LoadedProblem; variant: VariantFile }
   | { ref: CaseRef; source: 'bench'; decl: BenchDecl };
 
-/** `matmul/mt.cc[n=512,threads=2]`: the problem's axes first, then the variant's settings. */
+/** `matmul/packed.cc[n=512,threads=2]`: the problem's axes first, then the variant's settings. */
 export function variantCaseId(problem: string, variant: string, params: Params, settings: Settings = {}): string {
   const all = [formatParams(params), ...Object.entries(settings).map(([k, v]) => `${k}=${v}`)].filter(Boolean).join(',');
   return `${problem}/${variant}[${all}]`;

@@ -81,9 +81,9 @@ async function handle(m: Request): Promise<void> {
       });
       await runner?.dispose();
       planned = new Map(cases.map((c) => [c.ref.id, c]));
-      runner = new CaseRunner(mopts, (e) => {
+      runner = new CaseRunner(measurer, (e) => {
         if (e.type === 'case-progress' && current !== null) send({ type: 'progress', id: current, case: e.ref.id, samples: e.progress.samples, rel_ci: e.progress.relCI });
-      }, cases.length, measurer);
+      }, cases.length);
       send({ type: 'planned', id: m.id, cases: cases.map((c) => c.ref) });
       return;
     }

@@ -6,9 +6,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { BackendUnavailableError, describeError, InputError, UsageError } from '../../core/errors.ts';
-import type { RunEvent } from '../../core/run.ts';
+import { resultHeader, type RunEvent } from '../../core/run.ts';
 import type { CaseRef, CaseResult, RunResult, Settings } from '../../core/types.ts';
-import { TOOL_VERSION } from '../../core/version.ts';
 import { captureGit } from '../../env/git.ts';
 import { captureMachine } from '../../env/machine.ts';
 import { measuringClock } from '../../measure/clock.ts';
@@ -134,24 +133,7 @@ export async function benchModel(o: ModelBenchOptions): Promise<RunResult> {
   for (const ep of eps) for (const t of threads) for (const opt of opts) refs.push(caseRef(rel, plan.params, { ep, threads: t, opt }));
   emit({ type: 'plan', cases: refs });
 
-  const header = (): Omit<RunResult, 'cases'> => ({
-    schema: 1,
-    tool: { name: 'assay', version: TOOL_VERSION },
-    started_at: started.toISOString(),
-    finished_at: new Date().toISOString(),
-    machine,
-    git,
-    config: {
-      budget_s: mopts.budgetS,
-      warmup_s: mopts.warmupS,
-      target_rel_ci: mopts.targetRelCI,
-      min_samples: mopts.minSamples,
-      backends: ['onnx'],
-      problems: null,
-      paths: [rel],
-      filters: [],
-    },
-  });
+  const header = (): Omit<RunResult, 'cases'> => resultHeader(started, { machine, git }, mopts, { backends: ['onnx'], problems: null, paths: [rel], filters: [] });
   const cases: CaseResult[] = [];
   for (const [i, ref] of refs.entries()) {
     const r: CaseResult = o.signal?.aborted ? { ...ref, state: 'skipped', reason: 'the run was interrupted before this case' } : await measureCase(file, ref, plan, mopts, emit, i, refs.length);

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { adapterEnvironment } from '../webgpu/lavapipe-paths.mjs';
 import { encodeModel } from './onnx-model.ts';
 
 export type Ort = typeof import('onnxruntime-node');
@@ -14,6 +15,7 @@ let ortPromise: Promise<Ort> | null = null;
 
 /** The onnxruntime-node module, imported on first use. */
 export function loadOrt(): Promise<Ort> {
+  useLocalVulkanAdapter();
   ortPromise ??= import('onnxruntime-node').catch((e: unknown) => {
     ortPromise = null;
     throw new Error(`onnxruntime-node cannot be loaded (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); run \`npm ci\` in the Assay checkout`);
@@ -47,7 +49,10 @@ export async function epAvailability(ep: string): Promise<EpStatus> {
   let status: EpStatus;
   if (ep === 'cpu') status = { ok: true, detail: 'ONNX Runtime CPU (MLAS)' };
   // the probe runs in its own process, so this one need not load ORT just to plan a run
-  else if (ep === 'webgpu') status = probeCached(ep, ortPackageVersion());
+  else if (ep === 'webgpu') {
+    useLocalVulkanAdapter();
+    status = probeCached(ep, ortPackageVersion());
+  }
   else {
     const ort = await loadOrt();
     const listed = ort.listSupportedBackends().find((b) => b.name === ep);
@@ -74,6 +79,21 @@ export function ortPackageVersion(): string {
 
 /** Where Debian-like and other common systems put the Vulkan loader. */
 const VULKAN_LOADERS = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1', '/usr/lib64/libvulkan.so.1', '/usr/lib/libvulkan.so.1'];
+
+/**
+ * Points the Vulkan loader at the project-local software adapter (lavapipe, set up
+ * at install where there is no GPU), when the user chose no driver and the system
+ * has the loader. ONNX Runtime's WebGPU provider runs in this process and reads
+ * the variable when it creates its device, so setting it before then is enough.
+ * Without a system loader, only Assay's GPU process (started with the adapter's
+ * library folder on LD_LIBRARY_PATH) can use the unpacked one.
+ */
+function useLocalVulkanAdapter(): void {
+  if (process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES) return;
+  if (!VULKAN_LOADERS.some((f) => existsSync(f))) return;
+  const icd = adapterEnvironment().env.VK_ICD_FILENAMES;
+  if (icd) process.env.VK_ICD_FILENAMES = icd;
+}
 
 function probeKey(ep: string, version: string): string {
   const icd = process.env.VK_ICD_FILENAMES ?? '';

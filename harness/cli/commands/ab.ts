@@ -6,14 +6,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkout, repoRoot, resolveRevision } from '../../ab/checkout.ts';
 import { DEFAULT_PROCESSES, interleave } from '../../ab/interleave.ts';
-import { parseKinds } from '../../backends/registry.ts';
 import { BackendUnavailableError, EXIT, UsageError } from '../../core/errors.ts';
-import type { ArtifactKind } from '../../core/types.ts';
-import { QUICK_BUDGET_S } from '../../measure/measure.ts';
 import { RunnerClient, RunnerError } from '../../runner/client.ts';
 import type { PlanOptions } from '../../runner/protocol.ts';
 import { makeComparison } from '../../stats/compare.ts';
-import { listOption, parseOrUsage } from '../args.ts';
+import { backendsOption, budgetOption, listOption, parseOrUsage } from '../args.ts';
 import { createProgress } from '../progress.ts';
 import { reportComparison, VERDICT_OPTIONS, verdictSettings } from '../verdict-options.ts';
 
@@ -38,19 +35,8 @@ export async function abCommand(args: string[]): Promise<number> {
   const [revA, revB, ...rest] = positionals;
   if (revA === undefined || revB === undefined) throw new UsageError('ab takes two git revisions: assay ab REV_A REV_B [PATHS/FILTERS] [options]');
   const s = verdictSettings(values);
-  let backends: ArtifactKind[] | undefined;
-  if (values.backend !== undefined) {
-    try {
-      backends = parseKinds(values.backend);
-    } catch (e) {
-      throw new UsageError(`--backend: ${(e as Error).message}`);
-    }
-  }
-  let budgetS: number | undefined;
-  if (values.time !== undefined) {
-    budgetS = Number(values.time);
-    if (!(budgetS > 0) || !Number.isFinite(budgetS)) throw new UsageError(`--time takes a positive number of seconds, not "${values.time}"`);
-  } else if (values.quick) budgetS = QUICK_BUDGET_S;
+  const backends = backendsOption(values.backend);
+  const budgetS = budgetOption(values);
 
   const processes = values.processes === undefined ? DEFAULT_PROCESSES : Number(values.processes);
   if (!Number.isInteger(processes) || processes < 1 || processes > 16) throw new UsageError(`--processes takes a whole number of runner processes per side, 1 to 16, not "${values.processes}"`);

@@ -5,10 +5,9 @@ import { parseArgs } from 'node:util';
 import { benchModel } from '../../backends/onnx/model-bench.ts';
 import type { OptLevel } from '../../backends/onnx/session.ts';
 import { EXIT, UsageError } from '../../core/errors.ts';
-import { QUICK_BUDGET_S } from '../../measure/measure.ts';
 import { renderJson } from '../../report/json.ts';
 import { renderModelTable } from '../../report/model-table.ts';
-import { listOption, parseOrUsage } from '../args.ts';
+import { budgetOption, listOption, parseOrUsage } from '../args.ts';
 import { writeOutput } from '../output.ts';
 import { progressiveJson } from '../partial.ts';
 import { createProgress } from '../progress.ts';
@@ -42,11 +41,7 @@ export async function modelCommand(args: string[]): Promise<number> {
     if (!Number.isInteger(n) || n < 1) throw new UsageError(`--threads takes positive integers, not "${t}"`);
     return n;
   });
-  let budgetS: number | undefined;
-  if (values.time !== undefined) {
-    budgetS = Number(values.time);
-    if (!(budgetS > 0) || !Number.isFinite(budgetS)) throw new UsageError(`--time takes a positive number of seconds, not "${values.time}"`);
-  } else if (values.quick) budgetS = QUICK_BUDGET_S;
+  const budgetS = budgetOption(values);
   let seed: number | undefined;
   if (values.seed !== undefined) {
     seed = Number(values.seed);

@@ -2,16 +2,15 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ALL_KINDS, parseKinds } from '../../backends/registry.ts';
-import { EXIT, UsageError } from '../../core/errors.ts';
+import { ALL_KINDS } from '../../backends/registry.ts';
+import { EXIT } from '../../core/errors.ts';
 import { run } from '../../core/run.ts';
-import type { ArtifactKind } from '../../core/types.ts';
-import { QUICK_BUDGET_S, resolveMeasureOptions } from '../../measure/measure.ts';
+import { resolveMeasureOptions } from '../../measure/measure.ts';
 import { renderConsole } from '../../report/console.ts';
 import { renderJson } from '../../report/json.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
 import { writeOutput } from '../output.ts';
-import { listOption, parseOrUsage } from '../args.ts';
+import { backendsOption, budgetOption, listOption, parseOrUsage } from '../args.ts';
 import { progressiveCases } from '../partial.ts';
 import { createProgress } from '../progress.ts';
 import { reportComparison, VERDICT_OPTIONS, verdictSettings } from '../verdict-options.ts';
@@ -48,19 +47,8 @@ export async function runCommand(args: string[]): Promise<number> {
       }),
     'run',
   );
-  let backends: ArtifactKind[] | undefined;
-  if (values.backend !== undefined) {
-    try {
-      backends = parseKinds(values.backend);
-    } catch (e) {
-      throw new UsageError(`--backend: ${(e as Error).message}`);
-    }
-  }
-  let budgetS: number | undefined;
-  if (values.time !== undefined) {
-    budgetS = Number(values.time);
-    if (!(budgetS > 0) || !Number.isFinite(budgetS)) throw new UsageError(`--time takes a positive number of seconds, not "${values.time}"`);
-  } else if (values.quick) budgetS = QUICK_BUDGET_S;
+  const backends = backendsOption(values.backend);
+  const budgetS = budgetOption(values);
 
   // the baseline is read before anything is measured: a missing or corrupt one costs no time
   const verdicts = verdictSettings({ ...values, json: undefined, markdown: undefined });

@@ -22,13 +22,19 @@ describe('ONNX variants of the built-in problems', () => {
       expect(c.state, `${c.id}: ${c.error ?? ''}`).toBe('measured');
       expect(c.kind).toBe('onnx');
       expect(c.variant).toBe('ort.onnx');
-      expect(c.settings.ep).toBe('cpu');
+      expect(['cpu', 'webgpu']).toContain(c.settings.ep);
       expect([1, 2]).toContain(c.settings.threads);
-      expect(c.id).toContain(`ep=cpu,threads=${c.settings.threads}`);
+      expect(c.id).toContain(`ep=${c.settings.ep},threads=${c.settings.threads}`);
       expect(c.stats.verify.passed).toBe(true);
       expect(c.details.session_ms).toBeGreaterThan(0);
       expect(c.details.outputs_in_place).toBe(true);
     }
+    // every problem ran on the CPU provider, and on WebGPU where this machine has an adapter
+    // (the software one on machines without a GPU), except models limited to the CPU
+    const eps = JSON.parse(assay(['list', '--json']).stdout).backends.find((b: { kind: string }) => b.kind === 'onnx').info.eps as string[];
+    const withEp = (ep: string): Set<string> => new Set(run.cases.filter((c: { settings: { ep: string } }) => c.settings.ep === ep).map((c: { problem: string }) => c.problem));
+    expect([...withEp('cpu')].sort()).toEqual([...MODELLED_PROBLEMS].sort());
+    if (eps.includes('webgpu')) expect([...withEp('webgpu')].sort()).toEqual(MODELLED_PROBLEMS.filter((p) => p !== 'prefix-sum').sort());
     // both thread counts of every point were measured
     expect(run.cases.filter((c: { settings: { threads: number } }) => c.settings.threads === 2)).toHaveLength(run.cases.length / 2);
   });

@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { kindOfFile, settingsOf, variantExtensions } from '../backends/registry.ts';
 import { collectBenchFile, type BenchDecl } from './bench.ts';
+import { displayPath } from './files.ts';
 import { InputError, UsageError } from './errors.ts';
 import { axisPoints, formatParams } from './problem.ts';
 import type { ArtifactKind, CaseRef, Params, Problem, ProblemSpec, Settings } from './types.ts';
@@ -197,11 +198,6 @@ export function loadErrorDetail(e: unknown, file: string): { message: string; li
   return { message: `${shown}: ${firstLine}` };
 }
 
-/** A path as the user would write it: relative to the working folder when it lies inside it. */
-export function displayPath(file: string): string {
-  const rel = path.relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
-}
 
 /** Keeps the cases whose id contains any of the filters (case-insensitive); all when there are none. */
 export function applyFilters(cases: PlannedCase[], filters: string[]): PlannedCase[] {
@@ -209,3 +205,5 @@ export function applyFilters(cases: PlannedCase[], filters: string[]): PlannedCa
   const fs = filters.map((f) => f.toLowerCase());
   return cases.filter((c) => fs.some((f) => c.ref.id.toLowerCase().includes(f)));
 }
+
+export { displayPath };

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, UsageError } from '../core/errors.ts';
 import type { MachineInfo, RunResult } from '../core/types.ts';
-import { writeFileAtomic } from './atomic.ts';
+import { writeFileAtomic } from '../core/files.ts';
 import { checkSameMachine } from './machine-check.ts';
 import { readRunResult } from './read-result.ts';
 

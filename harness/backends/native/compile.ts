@@ -9,6 +9,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { displayPath } from '../../core/files.ts';
 import { promisify } from 'node:util';
 import { cPrototype } from '../../core/signature.ts';
 import type { ProblemSpec } from '../../core/types.ts';
@@ -136,12 +137,6 @@ export async function compileKernel(file: string, spec: ProblemSpec): Promise<Co
   } finally {
     if (existsSync(tmp)) rmSync(tmp, { recursive: true, force: true });
   }
-}
-
-/** What to show for a path: relative to the working folder when inside it. */
-export function displayPath(file: string): string {
-  const rel = path.relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }
 
 /** Turns a failed compile into an ArtifactError at the first error's file:line, with the compiler's own message. */

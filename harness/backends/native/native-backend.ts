@@ -14,7 +14,8 @@ import { NATIVE_SYMBOL, cPrototype } from '../../core/signature.ts';
 import type { Params, ProblemSpec, Settings, Tensors } from '../../core/types.ts';
 import type { NativeAddon, NativeArg } from '../../native/addon.ts';
 import { ArtifactError, type Availability, type Backend, type BoundKernel, type Details, type PrepareOptions, type PreparedKernel } from '../backend.ts';
-import { compileKernel, compilerFor, compilerIdentity, displayPath, flagsFor, type CompiledKernel } from './compile.ts';
+import { displayPath } from '../../core/files.ts';
+import { compileKernel, compilerFor, compilerIdentity, flagsFor, type CompiledKernel } from './compile.ts';
 import { parseSettings, settingHook } from './settings.ts';
 
 /** What times the samples of a native case. */

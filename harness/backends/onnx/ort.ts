@@ -2,10 +2,11 @@
 // providers really work on this machine. Nothing here runs at import time, so
 // `assay` starts fast and a missing package is an availability reason, not a crash.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { writeFileAtomic } from '../../core/files.ts';
 import { adapterEnvironment } from '../webgpu/lavapipe-paths.mjs';
 import { encodeModel } from './onnx-model.ts';
 
@@ -129,11 +130,8 @@ function probeCached(ep: string, version: string): EpStatus {
   // a probe that timed out may only have met a busy machine: ask again next time
   if (!final) return status;
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
-    // temp file and rename: processes probing at once (parallel tests) never read half a file
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ ...cache, [key]: status }, null, 1));
-    renameSync(tmp, file);
+    // processes probing at once (parallel tests) never read half a file
+    writeFileAtomic(file, JSON.stringify({ ...cache, [key]: status }, null, 1));
   } catch {
     /* a read-only checkout only loses the cache */
   }

@@ -4,7 +4,7 @@
 // problem's layout. Each fault is an ArtifactError that says what, where, and how to fix it.
 import { ArtifactError } from '../backend.ts';
 import { compileExpr, ExprError, type CompiledExpr } from '../../core/expr.ts';
-import { displayPath } from './display-path.ts';
+import { displayPath } from '../../core/files.ts';
 import { wgslBindings, type WgslBinding } from '../../core/signature.ts';
 import type { DType, ProblemSpec } from '../../core/types.ts';
 

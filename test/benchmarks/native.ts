@@ -1,17 +1,12 @@
 // `npm run bench:native`: matmul at n = 512 on one thread, side by side in one
 // process: every js, native and onnx variant (through Assay's run(), so each is
-// verified first), and, where Assay has no ONNX backend yet but onnxruntime-node
-// is installed, ORT's MatMul on a one-node model measured by the same loop.
+// verified first; ONNX Runtime's MatMul is the onnx variant, on its CPU provider).
 // Prints GFLOP/s per variant and the ratio to the best; the target is the best
 // native variant at >= 0.5x ONNX Runtime's (MLAS) MatMul.
 // BENCH_TIME sets the budget per case in seconds (default 3).
 import '../../harness/measure/clock.ts';
-import { measuringClock } from '../../harness/measure/clock.ts';
 import { availabilityOf } from '../../harness/backends/registry.ts';
 import { run } from '../../harness/core/run.ts';
-import { generateInputs, publicSeed } from '../../harness/core/problem.ts';
-import { loadProblems } from '../../harness/core/suite.ts';
-import { measureOrtMatmul } from './onnx-matmul.ts';
 
 const N = 512;
 const FLOPS = 2 * N ** 3;
@@ -46,15 +41,8 @@ for (const c of result.cases) {
   rows.push({ name: `${c.variant}${settings ? ` [${settings}]` : ''}`, kind: c.kind, ns: c.stats.median, ci: c.stats.ci, note: c.stats.noisy ? 'noisy' : '' });
 }
 
-// ORT directly, when Assay's ONNX backend is not part of this build
 const onnx = await availabilityOf('onnx');
-if (!rows.some((r) => r.kind === 'onnx')) {
-  const lp = (await loadProblems()).find((p) => p.problem.name === 'matmul')!;
-  const inputs = generateInputs(lp.problem, { n: N }, publicSeed('matmul', { n: N }));
-  const ort = await measureOrtMatmul(N, inputs.a as Float32Array, inputs.b as Float32Array, budgetS, measuringClock());
-  if (ort) rows.push({ name: `onnxruntime-node ${ort.version} MatMul (direct)`, kind: 'onnx', ns: ort.m.stats.median, ci: ort.m.stats.ci, note: ort.m.stats.noisy ? 'noisy' : '' });
-  else process.stderr.write(`onnx: no ONNX Runtime to compare with (${onnx.ok ? 'no onnx matmul variant' : onnx.detail}; onnxruntime-node is not installed)\n`);
-}
+if (!rows.some((r) => r.kind === 'onnx')) process.stderr.write(`onnx: no ONNX Runtime to compare with (${onnx.ok ? 'no onnx matmul variant was measured' : onnx.detail})\n`);
 
 const best = Math.min(...rows.map((r) => r.ns));
 rows.sort((p, q) => p.ns - q.ns);

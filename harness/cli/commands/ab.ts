@@ -11,6 +11,7 @@ import { RunnerClient, RunnerError } from '../../runner/client.ts';
 import type { PlanOptions } from '../../runner/protocol.ts';
 import { makeComparison } from '../../stats/compare.ts';
 import { backendsOption, budgetOption, listOption, parseOrUsage } from '../args.ts';
+import { listenForInterrupt, EXIT_INTERRUPTED } from '../interrupt.ts';
 import { createProgress } from '../progress.ts';
 import { reportComparison, VERDICT_OPTIONS, verdictSettings } from '../verdict-options.ts';
 
@@ -80,13 +81,7 @@ export async function abCommand(args: string[]): Promise<number> {
     delete planB.kernelsDir;
   }
 
-  const interrupt = new AbortController();
-  const onSigint = (): void => {
-    if (interrupt.signal.aborted) process.exit(130);
-    interrupt.abort();
-    process.stderr.write('\nassay: interrupted; finishing the case in hand, then reporting (Ctrl-C again quits now)\n');
-  };
-  process.on('SIGINT', onSigint);
+  const interrupt = listenForInterrupt();
   const progress = createProgress();
   // started together; one that fails to start takes the others down with it
   const starting = Array.from({ length: 2 * processes }, (_, i) =>
@@ -116,7 +111,7 @@ export async function abCommand(args: string[]): Promise<number> {
     throw asCliError(e);
   } finally {
     progress.stop();
-    process.off('SIGINT', onSigint);
+    interrupt.release();
     await Promise.all(runners.map((r) => r.shutdown()));
   }
   const cmp = makeComparison(result.cases, {
@@ -127,7 +122,7 @@ export async function abCommand(args: string[]): Promise<number> {
     ...(s.threshold !== undefined ? { threshold: s.threshold } : {}),
   });
   const code = reportComparison(cmp, s);
-  return result.interrupted ? 130 : code === EXIT.ok ? EXIT.ok : code;
+  return result.interrupted ? EXIT_INTERRUPTED : code === EXIT.ok ? EXIT.ok : code;
 }
 
 /** A runner's error as the CLI error of the same exit code (2 usage or input, 3 backend unavailable). */

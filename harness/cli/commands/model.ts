@@ -10,9 +10,8 @@ import { renderModelTable } from '../../report/model-table.ts';
 import { budgetOption, listOption, parseOrUsage } from '../args.ts';
 import { writeOutput } from '../output.ts';
 import { progressiveJson } from '../partial.ts';
+import { listenForInterrupt, EXIT_INTERRUPTED } from '../interrupt.ts';
 import { createProgress } from '../progress.ts';
-
-const EXIT_INTERRUPTED = 130;
 
 export async function modelCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseOrUsage(
@@ -50,13 +49,7 @@ export async function modelCommand(args: string[]): Promise<number> {
 
   const progress = createProgress();
   const saved = progressiveJson(values.json);
-  const interrupt = new AbortController();
-  const onSigint = (): void => {
-    if (interrupt.signal.aborted) process.exit(EXIT_INTERRUPTED);
-    interrupt.abort();
-    process.stderr.write('\nassay: interrupted; finishing the case in hand, then reporting what was measured (Ctrl-C again quits now)\n');
-  };
-  process.on('SIGINT', onSigint);
+  const interrupt = listenForInterrupt();
   let result;
   try {
     result = await benchModel({
@@ -73,7 +66,7 @@ export async function modelCommand(args: string[]): Promise<number> {
     });
   } finally {
     progress.stop();
-    process.off('SIGINT', onSigint);
+    interrupt.release();
   }
   const toStdout = values.json === '-';
   (toStdout ? process.stderr : process.stdout).write(renderModelTable(result));

@@ -12,15 +12,13 @@ import { renderMarkdown } from '../../report/markdown.ts';
 import { writeOutput } from '../output.ts';
 import { backendsOption, budgetOption, listOption, parseOrUsage } from '../args.ts';
 import { progressiveCases } from '../partial.ts';
+import { listenForInterrupt, EXIT_INTERRUPTED } from '../interrupt.ts';
 import { createProgress } from '../progress.ts';
 import { reportComparison, VERDICT_OPTIONS, verdictSettings } from '../verdict-options.ts';
 import { captureMachine } from '../../env/machine.ts';
 import { compareCases, makeComparison } from '../../stats/compare.ts';
 import { baselinesRoot, checkBaselineName, loadBaseline, rel, saveBaseline } from '../../store/baselines.ts';
 import type { RunResult } from '../../core/types.ts';
-
-/** The shell's convention for a command ended by SIGINT. */
-const EXIT_INTERRUPTED = 130;
 
 export async function runCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseOrUsage(
@@ -63,14 +61,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const jsonToStdout = values.json === '-';
   const mdToStdout = values.markdown === '-';
 
-  // The first Ctrl-C lets the case in hand finish and still writes the report; the second quits.
-  const interrupt = new AbortController();
-  const onSigint = (): void => {
-    if (interrupt.signal.aborted) process.exit(EXIT_INTERRUPTED);
-    interrupt.abort();
-    process.stderr.write('\nassay: interrupted; finishing the case in hand, then reporting what was measured (Ctrl-C again quits now)\n');
-  };
-  process.on('SIGINT', onSigint);
+  const interrupt = listenForInterrupt();
   // --json FILE is rewritten after every case (marked partial), so a crash in a native runtime loses only the case in hand
   const saved = progressiveCases(values.json, () => {
     const m = resolveMeasureOptions(budgetS !== undefined ? { budgetS } : {});
@@ -94,7 +85,7 @@ export async function runCommand(args: string[]): Promise<number> {
     });
   } finally {
     progress.stop();
-    process.off('SIGINT', onSigint);
+    interrupt.release();
   }
 
   // the table goes to stdout unless stdout already carries JSON or markdown

@@ -31,6 +31,8 @@ export interface RunOptions {
   /** A folder of problems to use instead of the built-in `kernels/`. */
   kernelsDir?: string;
   onEvent?: (e: RunEvent) => void;
+  /** Called after every case with the run so far (cases finished up to now), e.g. to save it as it goes. */
+  onProgress?: (soFar: RunResult) => void;
   /** Aborting lets the case in hand finish; the cases after it are recorded as skipped. */
   signal?: AbortSignal;
 }
@@ -60,24 +62,26 @@ export async function run(opts: RunOptions = {}): Promise<RunResult> {
   const planned = await planRun({ ...opts, cwd, paths, kinds, filters, candidates });
   emit({ type: 'plan', cases: planned.map((c) => c.ref) });
 
+  const header = (): Omit<RunResult, 'cases'> =>
+    resultHeader(started, { machine, git }, mopts, {
+      backends: kinds,
+      problems: opts.problems ?? null,
+      paths: paths.map((p) => path.relative(cwd, p) || '.'),
+      filters,
+      ...(candidates.length ? { candidates: candidates.map((c) => path.basename(c)) } : {}),
+    });
+
   const results: CaseResult[] = [];
   const ctx = new CaseRunner(defaultMeasurer(mopts), emit, planned.length);
   for (const [i, pc] of planned.entries()) {
     const r: CaseResult = opts.signal?.aborted ? { ...pc.ref, state: 'skipped', reason: 'the run was interrupted before this case' } : await ctx.runCase(pc, i);
     results.push(r);
     emit({ type: 'case-end', result: r, index: i, total: planned.length });
+    opts.onProgress?.({ ...header(), cases: [...results] });
   }
   await ctx.dispose();
   addSpeedups(results, planned);
-
-  const header = resultHeader(started, { machine, git }, mopts, {
-    backends: kinds,
-    problems: opts.problems ?? null,
-    paths: paths.map((p) => path.relative(cwd, p) || '.'),
-    filters,
-    ...(candidates.length ? { candidates: candidates.map((c) => path.basename(c)) } : {}),
-  });
-  return { ...header, cases: results };
+  return { ...header(), cases: results };
 }
 
 /** Everything of a RunResult but its cases, finished now: shared by `assay run` and `assay model`. */

@@ -2,16 +2,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ALL_KINDS } from '../../backends/registry.ts';
 import { EXIT } from '../../core/errors.ts';
 import { run } from '../../core/run.ts';
-import { resolveMeasureOptions } from '../../measure/measure.ts';
 import { renderConsole } from '../../report/console.ts';
 import { renderJson } from '../../report/json.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
 import { writeOutput } from '../output.ts';
 import { backendsOption, budgetOption, listOption, parseOrUsage } from '../args.ts';
-import { progressiveCases } from '../partial.ts';
+import { progressiveJson } from '../partial.ts';
 import { listenForInterrupt, EXIT_INTERRUPTED } from '../interrupt.ts';
 import { createProgress } from '../progress.ts';
 import { reportComparison, VERDICT_OPTIONS, verdictSettings } from '../verdict-options.ts';
@@ -63,10 +61,7 @@ export async function runCommand(args: string[]): Promise<number> {
 
   const interrupt = listenForInterrupt();
   // --json FILE is rewritten after every case (marked partial), so a crash in a native runtime loses only the case in hand
-  const saved = progressiveCases(values.json, () => {
-    const m = resolveMeasureOptions(budgetS !== undefined ? { budgetS } : {});
-    return { budget_s: m.budgetS, warmup_s: m.warmupS, target_rel_ci: m.targetRelCI, min_samples: m.minSamples, backends: backends ?? ALL_KINDS, problems: problems.length ? problems : null, paths, filters };
-  });
+  const saved = progressiveJson(values.json);
   let result;
   try {
     result = await run({
@@ -78,10 +73,8 @@ export async function runCommand(args: string[]): Promise<number> {
       ...(backends ? { backends } : {}),
       // a baseline keeps the raw samples even when the JSON report leaves them out
       measure: { ...(budgetS !== undefined ? { budgetS } : {}), keepSamples: !values['no-samples'] || values['save-baseline'] !== undefined || baseline !== null },
-      onEvent: (e) => {
-        progress.onEvent(e);
-        if (e.type === 'case-end') saved.add(e.result);
-      },
+      onEvent: (e) => progress.onEvent(e),
+      onProgress: (soFar) => saved.update(soFar),
     });
   } finally {
     progress.stop();

@@ -68,7 +68,7 @@ export function axisPoints(axes: Record<string, number[]>): Params[] {
 }
 
 /** `n=512,k=3`: the compact form used in case ids. */
-export function formatParams(params: Params): string {
+export function formatParams(params: Record<string, string | number>): string {
   return Object.entries(params)
     .map(([k, v]) => `${k}=${v}`)
     .join(',');

@@ -105,8 +105,12 @@ export type PlannedCase =
 
 /** `matmul/packed.cc[n=512,threads=2]`: the problem's axes first, then the variant's settings. */
 export function variantCaseId(problem: string, variant: string, params: Params, settings: Settings = {}): string {
-  const all = [formatParams(params), ...Object.entries(settings).map(([k, v]) => `${k}=${v}`)].filter(Boolean).join(',');
-  return `${problem}/${variant}[${all}]`;
+  return `${problem}/${variant}${pointSuffix(params, settings)}`;
+}
+
+/** `[n=512,threads=2]`: the bracketed point of a case id, axes first, then settings. */
+export function pointSuffix(params: Params, settings: Settings = {}): string {
+  return `[${[formatParams(params), formatParams(settings)].filter(Boolean).join(',')}]`;
 }
 
 /** Expands problems into cases: every variant of an allowed kind at every axis point. */

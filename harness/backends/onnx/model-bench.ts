@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { BackendUnavailableError, describeError, InputError, UsageError } from '../../core/errors.ts';
 import { resultHeader, type RunEvent } from '../../core/run.ts';
+import { pointSuffix } from '../../core/suite.ts';
 import type { CaseRef, CaseResult, RunResult, Settings } from '../../core/types.ts';
 import { captureGit } from '../../env/git.ts';
 import { captureMachine } from '../../env/machine.ts';
@@ -145,8 +146,7 @@ export async function benchModel(o: ModelBenchOptions): Promise<RunResult> {
 }
 
 function caseRef(rel: string, params: Record<string, number>, settings: Settings): CaseRef {
-  const parts = [...Object.entries(params), ...Object.entries(settings)].map(([k, v]) => `${k}=${v}`);
-  return { id: `${rel}[${parts.join(',')}]`, problem: rel, variant: path.basename(rel), kind: 'onnx', params, settings };
+  return { id: `${rel}${pointSuffix(params, settings)}`, problem: rel, variant: path.basename(rel), kind: 'onnx', params, settings };
 }
 
 /** One case: a fresh session with the case's settings, one cold run, then the measured runs. */

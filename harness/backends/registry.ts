@@ -8,9 +8,6 @@ import { webgpuBackend } from './webgpu/webgpu-backend.ts';
 
 export const ALL_KINDS: ArtifactKind[] = ['js', 'native', 'wgsl', 'onnx'];
 
-/** Kinds whose backend is not part of this build yet, with the file extensions they will claim. */
-const PLANNED: Partial<Record<ArtifactKind, string[]>> = {};
-
 const backends = new Map<ArtifactKind, Backend>([
   ['js', jsBackend],
   ['native', nativeBackend],
@@ -31,7 +28,6 @@ export function backendFor(kind: ArtifactKind): Backend | undefined {
 export function kindOfFile(file: string): ArtifactKind | null {
   const ext = file.slice(file.lastIndexOf('.'));
   for (const b of backends.values()) if (b.extensions.includes(ext)) return b.kind;
-  for (const [kind, exts] of Object.entries(PLANNED)) if (exts.includes(ext)) return kind as ArtifactKind;
   return null;
 }
 
@@ -39,7 +35,6 @@ export function kindOfFile(file: string): ArtifactKind | null {
 export function variantExtensions(): string[] {
   const exts = new Set<string>();
   for (const b of backends.values()) for (const e of b.extensions) exts.add(e);
-  for (const list of Object.values(PLANNED)) for (const e of list) exts.add(e);
   return [...exts];
 }
 

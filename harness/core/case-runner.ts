@@ -70,7 +70,7 @@ export class CaseRunner {
         return { ...ref, state: 'failed', stage: 'verify', error: `check failed${typeof verdict === 'string' ? `: ${verdict}` : ''} (result: ${preview(result)})` };
       }
     }
-    return this.measureCase(ref, { fn: decl.fn, async }, index);
+    return this.measureWork(ref, { mode: 'call', fn: decl.fn, async }, index);
   }
 
   private async runVariant(pc: Extract<PlannedCase, { source: 'variant' }>, index: number): Promise<CaseResult> {
@@ -98,7 +98,7 @@ export class CaseRunner {
         const bound = await step('measure', 'could not be bound to its inputs', () => bindKernel(timed, exp, outputs));
         let r: CaseResult;
         try {
-          r = await this.measureBound(ref, bound, index);
+          r = await this.measureWork(ref, bound, index);
           details = { ...details, ...bound.details?.() };
         } finally {
           await bound.release?.();
@@ -120,15 +120,7 @@ export class CaseRunner {
     }
   }
 
-  /** Measures a bound kernel: with the loop's own clock, or with the timer the backend brings. */
-  private async measureBound(ref: CaseRef, bound: BoundKernel, index: number): Promise<CaseResult> {
-    return bound.mode === 'call' ? this.measureCase(ref, { fn: bound.fn, async: bound.async }, index) : this.measureWork(ref, bound, index);
-  }
-
-  private async measureCase(ref: CaseRef, inv: { fn: () => unknown; async: boolean }, index: number): Promise<CaseResult> {
-    return this.measureWork(ref, { mode: 'call', ...inv }, index);
-  }
-
+  /** Measures bound work: with the loop's own clock (`call`), or with the timer the backend brings (`timed`). */
   private async measureWork(ref: CaseRef, work: MeasurableWork, index: number): Promise<CaseResult> {
     this.emit({ type: 'case-start', ref, index, total: this.total, phase: 'measure' });
     try {

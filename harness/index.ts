@@ -2,16 +2,16 @@
 // The measuring clock is imported first, so it is captured before user code loads.
 export { hrtimeClock, measuringClock, useClock, type Clock } from './measure/clock.ts';
 
-export { bench, type BenchOptions } from './core/bench.ts';
-export { defineProblem, mixedFloats, axisPoints, formatParams, generateInputs, allocateTensors, publicSeed, toleranceAt, throughputAt } from './core/problem.ts';
-export { run, planRun, type RunOptions, type RunEvent } from './core/run.ts';
-export { loadProblems, loadProblem, findBenchFiles, builtinKernelsDir, type LoadedProblem, type PlannedCase } from './core/suite.ts';
-export { describeProblem, type ProblemDescription } from './core/describe.ts';
-export { cPrototype, wgslBindings, wgslDeclarations, NATIVE_SYMBOL, type WgslBinding } from './core/signature.ts';
-export { listSuite, type SuiteListing } from './core/listing.ts';
-export { EXIT, UsageError, InputError, BackendUnavailableError, exitCodeOf } from './core/errors.ts';
-export { compileExpr, evalQuantity, ExprError } from './core/expr.ts';
-export type * from './core/types.ts';
+export { bench, type BenchOptions } from './problem/bench.ts';
+export { defineProblem, mixedFloats, axisPoints, formatParams, generateInputs, allocateTensors, publicSeed, toleranceAt, throughputAt } from './problem/define.ts';
+export { run, planRun, type RunOptions, type RunEvent } from './run/run.ts';
+export { loadProblems, loadProblem, findBenchFiles, builtinKernelsDir, type LoadedProblem, type PlannedCase } from './run/suite.ts';
+export { describeProblem, type ProblemDescription } from './run/describe.ts';
+export { cPrototype, wgslBindings, wgslDeclarations, NATIVE_SYMBOL, type WgslBinding } from './problem/signature.ts';
+export { listSuite, type SuiteListing } from './run/listing.ts';
+export { EXIT, UsageError, InputError, BackendUnavailableError, exitCodeOf } from './model/errors.ts';
+export { compileExpr, evalQuantity, ExprError } from './problem/expr.ts';
+export type * from './model/types.ts';
 
 export { measure, measureSelfTimed, type SelfTimed, resolveMeasureOptions, DEFAULT_BUDGET_S, QUICK_BUDGET_S, type MeasureOptions, type Measurement } from './measure/measure.ts';
 export { sampleUntilStopped, type SampleSource, type SamplingOutcome } from './measure/sample-loop.ts';
@@ -25,7 +25,7 @@ export { verifyAt, verifyAll, type Expectation, type VerifyOutcome, type KernelR
 export { compareOutputs } from './verify/compare.ts';
 
 export { availabilityOf, registerBackend, ALL_KINDS } from './backends/registry.ts';
-export { benchModel, planModel, type ModelBenchOptions, type ModelPlan } from './backends/onnx/model-bench.ts';
+export { benchModel, planModel, type ModelBenchOptions, type ModelPlan } from './run/model-bench.ts';
 export { ArtifactError, type Backend, type PreparedKernel, type PrepareOptions, type BoundKernel, type Details, type Availability } from './backends/backend.ts';
 
 export { captureEnvironment, type Environment } from './env/environment.ts';

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { run } from '../harness/core/run.ts';
-import { findBenchFiles } from '../harness/core/suite.ts';
+import { run } from '../harness/run/run.ts';
+import { findBenchFiles } from '../harness/run/suite.ts';
 import { assay, ROOT } from './helpers.ts';
 
 const fixtures = fileURLToPath(new URL('./fixtures/bench/', import.meta.url));

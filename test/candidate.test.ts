@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunResult } from '../harness/core/types.ts';
+import type { RunResult } from '../harness/model/types.ts';
 import { assay } from './helpers.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'assay-candidate-'));

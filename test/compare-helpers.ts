@@ -3,7 +3,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { CaseResult, MachineInfo, RunResult } from '../harness/core/types.ts';
+import type { CaseResult, MachineInfo, RunResult } from '../harness/model/types.ts';
 import { createRng } from '../harness/stats/random.ts';
 import { summarize } from '../harness/stats/summary.ts';
 

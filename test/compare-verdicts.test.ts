@@ -2,7 +2,7 @@
 // medians, its bootstrap CI, and the CI held against the noise threshold.
 import { describe, expect, it } from 'vitest';
 import { compareCase, compareCases, pairedRatioOfMedians, ratioOfMedians, verdictOf } from '../harness/stats/compare.ts';
-import type { CaseResult } from '../harness/core/types.ts';
+import type { CaseResult } from '../harness/model/types.ts';
 import { studentTQuantile } from '../harness/stats/student-t.ts';
 import { measuredCase, noisy } from './compare-helpers.ts';
 

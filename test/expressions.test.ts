@@ -1,6 +1,6 @@
 // The expression language of work models, tolerances and dispatch headers.
 import { describe, expect, it } from 'vitest';
-import { compileExpr, evalQuantity, ExprError } from '../harness/core/expr.ts';
+import { compileExpr, evalQuantity, ExprError } from '../harness/problem/expr.ts';
 
 describe('expressions', () => {
   it('evaluates arithmetic with precedence, parentheses, functions and exponents', () => {

@@ -2,7 +2,7 @@
 // are recorded as skipped, and the RunResult is still complete and well-formed.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { run } from '../harness/core/run.ts';
+import { run } from '../harness/run/run.ts';
 
 const fixtures = fileURLToPath(new URL('./fixtures/bench/ok', import.meta.url));
 

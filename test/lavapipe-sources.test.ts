@@ -3,7 +3,7 @@
 // the same mirror and keyring, so no mirror host is ever written into the repo.
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error a plain .mjs script, typed only where the backend needs it
-import { privateSources } from '../harness/backends/webgpu/setup-lavapipe.mjs';
+import { privateSources } from '../scripts/setup-lavapipe.mjs';
 
 const SYSTEM = `Types: deb
 URIs: http://mirror.example/debian

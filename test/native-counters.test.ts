@@ -2,7 +2,7 @@
 // most VMs) they are reported absent with the errno and its meaning, and runs
 // still succeed; where it allows them, native cases report cycles and instructions.
 import { describe, expect, it } from 'vitest';
-import { counterProbe } from '../harness/native/addon.ts';
+import { counterProbe } from '../harness/addon/addon.ts';
 import { assay } from './helpers.ts';
 
 describe('hardware counters', () => {

@@ -17,7 +17,7 @@ describe('native build at install', () => {
     const bin = path.join(dir, 'bin');
     mkdirSync(bin);
     symlinkSync(process.execPath, path.join(bin, 'node'));
-    const r = spawnSync(process.execPath, ['native/build.mjs'], {
+    const r = spawnSync(process.execPath, ['scripts/build-addon.mjs'], {
       cwd: ROOT,
       encoding: 'utf8',
       env: { PATH: bin, ASSAY_NATIVE_STATUS: status },

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { EP_METADATA_KEY, readMetadataProps } from '../harness/backends/onnx/model-metadata.ts';
 import { encodeModel } from '../harness/backends/onnx/onnx-model.ts';
 import { MODELLED_PROBLEMS, problemGraph } from '../harness/backends/onnx/problem-models.ts';
-import { loadProblems } from '../harness/core/suite.ts';
+import { loadProblems } from '../harness/run/suite.ts';
 import { assay, ROOT } from './helpers.ts';
 
 describe('ONNX variants of the built-in problems', () => {

@@ -2,8 +2,8 @@
 // is checked here by a different route: hand-worked values, exact sums, algebraic
 // identities and Freivalds' check, never by recomputing the same way.
 import { describe, expect, it } from 'vitest';
-import { allocateTensors, generateInputs, publicSeed } from '../harness/core/problem.ts';
-import type { Params, ProblemSpec, Tensors } from '../harness/core/types.ts';
+import { allocateTensors, generateInputs, publicSeed } from '../harness/problem/define.ts';
+import type { Params, ProblemSpec, Tensors } from '../harness/model/types.ts';
 import { poison } from '../harness/verify/poison.ts';
 import saxpy from '../kernels/saxpy/problem.ts';
 import saxpyRef from '../kernels/saxpy/reference.ts';

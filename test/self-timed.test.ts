@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { measureSelfTimed, resolveMeasureOptions } from '../harness/measure/measure.ts';
 import type { Clock } from '../harness/measure/clock.ts';
-import { settingPoints, variantCaseId } from '../harness/core/suite.ts';
+import { settingPoints, variantCaseId } from '../harness/run/suite.ts';
 
 describe('measureSelfTimed', () => {
   it('reports the device readings per iteration, batched up to the target sample time', async () => {

@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { allocateTensors, axisPoints, formatParams, generateInputs, publicSeed, toleranceAt } from '../harness/core/problem.ts';
-import type { KernelFn, Params, ProblemSpec, Tensors } from '../harness/core/types.ts';
+import { allocateTensors, axisPoints, formatParams, generateInputs, publicSeed, toleranceAt } from '../harness/problem/define.ts';
+import type { KernelFn, Params, ProblemSpec, Tensors } from '../harness/model/types.ts';
 import { compareOutputs } from '../harness/verify/compare.ts';
 import { poison } from '../harness/verify/poison.ts';
 

@@ -3,8 +3,8 @@
 // (sync and async) are measured with their verification report attached.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { run } from '../harness/core/run.ts';
-import type { CaseResult, RunResult } from '../harness/core/types.ts';
+import { run } from '../harness/run/run.ts';
+import type { CaseResult, RunResult } from '../harness/model/types.ts';
 
 const kernelsDir = fileURLToPath(new URL('./fixtures/kernels/', import.meta.url));
 let result: RunResult;

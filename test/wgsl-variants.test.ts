@@ -5,9 +5,9 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { webgpuBackend } from '../harness/backends/webgpu/webgpu-backend.ts';
-import { axisPoints, formatParams, generateInputs, publicSeed } from '../harness/core/problem.ts';
-import { builtinKernelsDir, loadProblem } from '../harness/core/suite.ts';
-import type { Params } from '../harness/core/types.ts';
+import { axisPoints, formatParams, generateInputs, publicSeed } from '../harness/problem/define.ts';
+import { builtinKernelsDir, loadProblem } from '../harness/run/suite.ts';
+import type { Params } from '../harness/model/types.ts';
 import { runOnce, verifyAll, type Expectation } from '../harness/verify/verify.ts';
 import { expectAdapter, skipWebGpu } from './webgpu-adapter.ts';
 

@@ -3,8 +3,8 @@
 // lands on both sides alike. With several runner pairs, the pairs take turns, so
 // that one process's luck (its JIT's choices, its heap) is not read as a change
 // in the code. Each case's verdict comes from the paired samples.
-import type { CaseRef, CaseResult, MeasuredCase } from '../core/types.ts';
-import type { RunEvent } from '../core/run.ts';
+import type { CaseRef, CaseResult, MeasuredCase } from '../model/types.ts';
+import type { RunEvent } from '../run/run.ts';
 import { resolveMeasureOptions, type MeasureOptions } from '../measure/measure.ts';
 import { nextRoundSize, type StopReason } from '../measure/stopping.ts';
 import type { RunnerClient } from '../runner/client.ts';

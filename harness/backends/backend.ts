@@ -1,6 +1,6 @@
 // What every backend provides: whether it can run here, and how to turn one
 // variant file into a kernel the verifier and the measuring loop can call.
-import type { ArtifactKind, Params, ProblemSpec, Settings, Tensors } from '../core/types.ts';
+import type { ArtifactKind, Params, ProblemSpec, Settings, Tensors } from '../model/types.ts';
 import type { KernelRunner } from '../verify/verify.ts';
 
 export interface Availability {

@@ -1,5 +1,5 @@
 // The backends Assay knows, and which of them can run on this machine.
-import type { ArtifactKind } from '../core/types.ts';
+import type { ArtifactKind } from '../model/types.ts';
 import type { Availability, Backend } from './backend.ts';
 import { jsBackend } from './js/js-backend.ts';
 import { nativeBackend } from './native/native-backend.ts';

@@ -1,7 +1,7 @@
 // Argument-parsing helpers shared by the commands.
 import { parseKinds } from '../backends/registry.ts';
-import { UsageError } from '../core/errors.ts';
-import type { ArtifactKind } from '../core/types.ts';
+import { UsageError } from '../model/errors.ts';
+import type { ArtifactKind } from '../model/types.ts';
 import { QUICK_BUDGET_S } from '../measure/measure.ts';
 
 /** Runs node's parseArgs and turns its errors into usage errors naming the command. */

@@ -2,8 +2,8 @@
 // an exit code. The measuring clock is imported first, before anything that
 // could load user code.
 import '../measure/clock.ts';
-import { describeError, exitCodeOf, UsageError } from '../core/errors.ts';
-import { TOOL_VERSION } from '../core/version.ts';
+import { describeError, exitCodeOf, UsageError } from '../model/errors.ts';
+import { TOOL_VERSION } from '../model/version.ts';
 import { abCommand } from './commands/ab.ts';
 import { baselineCommand } from './commands/baseline.ts';
 import { compareCommand } from './commands/compare.ts';

@@ -1,7 +1,7 @@
 // Writing a report to a file or stdout. Files are written to a temporary name
 // and renamed, so an interrupted write never leaves half a report behind.
-import { UsageError } from '../core/errors.ts';
-import { writeFileAtomic } from '../core/files.ts';
+import { UsageError } from '../model/errors.ts';
+import { writeFileAtomic } from '../model/files.ts';
 
 export function writeOutput(target: string, text: string): void {
   if (target === '-') {

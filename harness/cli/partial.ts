@@ -2,7 +2,7 @@
 // atomically (temp file + rename, see output.ts) with `"partial": true`, so a
 // crash inside a native runtime (ONNX Runtime, a driver) loses only the case in
 // hand. The final write, without the mark, replaces it when the run ends.
-import type { RunResult } from '../core/types.ts';
+import type { RunResult } from '../model/types.ts';
 import { renderJson } from '../report/json.ts';
 import { writeOutput } from './output.ts';
 

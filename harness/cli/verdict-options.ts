@@ -2,7 +2,7 @@
 // ab): the threshold, what fails the comparison, and where the report goes;
 // and the one function that reports a comparison and maps it to an exit code.
 import { appendFileSync } from 'node:fs';
-import { EXIT, UsageError } from '../core/errors.ts';
+import { EXIT, UsageError } from '../model/errors.ts';
 import { githubAnnotations, githubSummary } from '../report/github.ts';
 import { renderVerdictsConsole } from '../report/verdict-console.ts';
 import { renderVerdictsMarkdown } from '../report/verdict-markdown.ts';

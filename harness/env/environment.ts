@@ -1,5 +1,5 @@
 // The whole environment of a run: machine and git revision together.
-import type { GitInfo, MachineInfo } from '../core/types.ts';
+import type { GitInfo, MachineInfo } from '../model/types.ts';
 import { captureGit } from './git.ts';
 import { captureMachine } from './machine.ts';
 

@@ -1,6 +1,6 @@
 // The git revision a run was taken at, and whether the work tree had changes.
 import { execFileSync } from 'node:child_process';
-import type { GitInfo } from '../core/types.ts';
+import type { GitInfo } from '../model/types.ts';
 
 function git(args: string[], cwd: string): string | null {
   try {

@@ -5,10 +5,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
-import { UsageError } from '../core/errors.ts';
-import type { MachineInfo } from '../core/types.ts';
+import { UsageError } from '../model/errors.ts';
+import type { MachineInfo } from '../model/types.ts';
 import { measuringClock } from '../measure/clock.ts';
-import { counterProbe } from '../native/addon.ts';
+import { counterProbe } from '../addon/addon.ts';
 
 /** The packages whose versions change what the numbers mean. */
 const KEY_PACKAGES = ['tinybench', 'tsx', 'webgpu', 'onnxruntime-node', 'node-addon-api', 'cmake-js'] as const;

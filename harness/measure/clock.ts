@@ -5,7 +5,7 @@
 // Where Assay's native addon is built, the clock is its CLOCK_MONOTONIC_RAW
 // (cheaper to read, and not slewed by NTP); otherwise process.hrtime.bigint.
 // ASSAY_CLOCK=hrtime chooses process.hrtime.bigint even where the addon loads.
-import { loadAddon } from '../native/addon.ts';
+import { loadAddon } from '../addon/addon.ts';
 
 /** A monotonic clock reading nanoseconds as a float. */
 export interface Clock {

@@ -1,7 +1,7 @@
 // Measuring one prepared case: warm up and pick a batch size, then sample until
 // the stopping rule says stop, then summarise. The timing loop itself is
 // specialised before timing starts (see batching.ts).
-import type { SampleStats } from '../core/types.ts';
+import type { SampleStats } from '../model/types.ts';
 import { summarize } from '../stats/summary.ts';
 import { calibrate, compileBatchLoop, type Invocable } from './batching.ts';
 import type { Clock } from './clock.ts';

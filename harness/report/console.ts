@@ -1,6 +1,6 @@
 // The console reporter: one aligned table per problem, failures spelled out in
 // full under their row, and a summary line. A pure function of the RunResult.
-import type { RunResult } from '../core/types.ts';
+import type { RunResult } from '../model/types.ts';
 import { stateCounts, tableGroups } from './table.ts';
 
 export interface ConsoleStyle {

@@ -1,5 +1,5 @@
 // Number formatting shared by the reporters: durations with units, rates, ratios.
-import type { CaseResult, Throughput } from '../core/types.ts';
+import type { CaseResult, Throughput } from '../model/types.ts';
 
 /** A duration in ns as a short string with a unit chosen for it: `812 ps`, `1.23 µs`, `45.6 ms`. */
 export function formatNs(ns: number): string {

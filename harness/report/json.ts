@@ -1,5 +1,5 @@
 // The JSON reporter: the RunResult itself, as one document.
-import type { RunResult } from '../core/types.ts';
+import type { RunResult } from '../model/types.ts';
 
 export function renderJson(run: RunResult): string {
   return `${JSON.stringify(run, null, 2)}\n`;

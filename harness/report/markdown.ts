@@ -1,6 +1,6 @@
 // The markdown reporter: the same tables as the console, ready to paste into a
 // pull request or a job summary. A pure function of the RunResult.
-import type { RunResult } from '../core/types.ts';
+import type { RunResult } from '../model/types.ts';
 import { stateCounts, tableGroups } from './table.ts';
 
 function cell(s: string): string {

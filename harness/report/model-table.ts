@@ -1,7 +1,7 @@
 // The console table of `assay model`: one row per (execution provider, threads,
 // optimization level), with what ORT's perf_test reports (latency percentiles,
 // throughput, session creation time, peak memory) in one readable place.
-import type { RunResult } from '../core/types.ts';
+import type { RunResult } from '../model/types.ts';
 import { formatNs, formatPercent, sig } from './format.ts';
 
 export function renderModelTable(run: RunResult): string {

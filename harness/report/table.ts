@@ -1,6 +1,6 @@
 // The rows every tabular reporter shows for a run, grouped by problem (or bench
 // file), computed once so the console and markdown reporters agree.
-import type { CaseResult, RunResult } from '../core/types.ts';
+import type { CaseResult, RunResult } from '../model/types.ts';
 import { formatNs, formatPercent, formatSpeedup, formatThroughput, paramsText, stateText } from './format.ts';
 
 export interface Row {

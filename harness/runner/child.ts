@@ -4,17 +4,17 @@
 import '../measure/clock.ts';
 import path from 'node:path';
 import { ALL_KINDS } from '../backends/registry.ts';
-import { CaseRunner, defaultMeasurer, type MeasurableWork, type Measurer } from '../core/case-runner.ts';
-import { describeError, exitCodeOf } from '../core/errors.ts';
-import { planRun } from '../core/run.ts';
-import type { PlannedCase } from '../core/suite.ts';
-import type { CaseResult } from '../core/types.ts';
-import { TOOL_VERSION } from '../core/version.ts';
+import { CaseRunner, defaultMeasurer, type MeasurableWork, type Measurer } from '../run/case-runner.ts';
+import { describeError, exitCodeOf } from '../model/errors.ts';
+import { planRun } from '../run/run.ts';
+import type { PlannedCase } from '../run/suite.ts';
+import type { CaseResult } from '../model/types.ts';
+import { TOOL_VERSION } from '../model/version.ts';
 import { captureMachine } from '../env/machine.ts';
 import { measuringClock } from '../measure/clock.ts';
 import { resolveMeasureOptions, statsOf, type MeasureOptions, type Measurement } from '../measure/measure.ts';
 import { isMessage, PROTOCOL_VERSION, type Reply, type Request } from './protocol.ts';
-import { startSampler, type Sampler } from './sampler.ts';
+import { startSampler, type Sampler } from '../measure/sampler.ts';
 
 if (!process.send) {
   process.stderr.write('assay runner: this is the runner process of `assay ab`; it is started by its parent over an IPC channel\n');

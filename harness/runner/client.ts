@@ -3,7 +3,7 @@
 // process dies, every pending request fails with what it printed last.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { CaseRef, CaseResult } from '../core/types.ts';
+import type { CaseRef, CaseResult } from '../model/types.ts';
 import { isMessage, PROTOCOL_VERSION, type PlanOptions, type Reply, type Request } from './protocol.ts';
 
 const ENTRY = fileURLToPath(new URL('./child.mjs', import.meta.url));

@@ -2,7 +2,7 @@
 // executes cases on request. Every request carries an `id`, and every reply
 // carries the id of the request it answers. Messages are plain JSON, so the same
 // protocol can travel over Node's IPC channel (as today) or any line stream.
-import type { CaseRef, CaseResult, ArtifactKind } from '../core/types.ts';
+import type { CaseRef, CaseResult, ArtifactKind } from '../model/types.ts';
 import type { MeasureOptions } from '../measure/measure.ts';
 
 /** Bumped on any incompatible change; the parent refuses a runner that says another. */

@@ -1,7 +1,7 @@
 // Comparing two measurements of the same cases: the change of each case is the
 // ratio of medians (head / base) with a bootstrap confidence interval, and the
 // verdict holds that interval against a noise threshold. Pure: no I/O, no clock.
-import type { CaseRef, CaseResult } from '../core/types.ts';
+import type { CaseRef, CaseResult } from '../model/types.ts';
 import { bootstrapMedians, medianOfCounts, percentileInterval, quantileSorted, sortedCopy, type BootstrapOptions } from './summary.ts';
 import { createRng, hashSeed } from './random.ts';
 import { studentTQuantile } from './student-t.ts';

@@ -1,6 +1,6 @@
 // A small, fast, seeded PRNG (xoshiro128**), so that inputs and bootstrap
 // resamples are reproducible from a seed on every machine.
-import type { Rng } from '../core/types.ts';
+import type { Rng } from '../model/types.ts';
 
 /** Hashes a string to a 32-bit seed (FNV-1a), so seeds can be derived from names. */
 export function hashSeed(text: string): number {

@@ -1,6 +1,6 @@
 // The statistics of a measurement: pure functions over arrays of samples, with
 // no I/O and no clock. Every figure in a RunResult's `stats` comes from here.
-import type { OutlierCounts, Summary } from '../core/types.ts';
+import type { OutlierCounts, Summary } from '../model/types.ts';
 import { createRng } from './random.ts';
 
 /** An ascending copy of the samples. */

@@ -2,9 +2,9 @@
 // `baselines/<machine-id>/<NAME>.json`, written atomically.
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { InputError, UsageError } from '../core/errors.ts';
-import type { MachineInfo, RunResult } from '../core/types.ts';
-import { writeFileAtomic } from '../core/files.ts';
+import { InputError, UsageError } from '../model/errors.ts';
+import type { MachineInfo, RunResult } from '../model/types.ts';
+import { writeFileAtomic } from '../model/files.ts';
 import { checkSameMachine } from './machine-check.ts';
 import { readRunResult } from './read-result.ts';
 

@@ -1,8 +1,8 @@
 // Whether two runs were taken on the same machine, and if not, how the machines
 // differ: numbers from different machines are not comparable, so a comparison
 // across machines is refused unless the user says otherwise.
-import { UsageError } from '../core/errors.ts';
-import type { MachineInfo } from '../core/types.ts';
+import { UsageError } from '../model/errors.ts';
+import type { MachineInfo } from '../model/types.ts';
 
 /** The ways two machine fingerprints differ, in words; empty when they agree on everything shown. */
 export function machineDifferences(a: MachineInfo, b: MachineInfo): string[] {

@@ -2,8 +2,8 @@
 // shape, so that a missing, truncated, corrupt or foreign file is an input error
 // that names the file, never a comparison with nothing in it.
 import { readFileSync } from 'node:fs';
-import { InputError } from '../core/errors.ts';
-import type { RunResult } from '../core/types.ts';
+import { InputError } from '../model/errors.ts';
+import type { RunResult } from '../model/types.ts';
 
 /** The RunResult schema this Assay reads and writes. */
 export const RESULT_SCHEMA = 1;

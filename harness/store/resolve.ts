@@ -1,7 +1,7 @@
 // Reading one side of a comparison from the command line: a result file (a path
 // that exists, or ends in .json) or the name of a baseline of this machine.
 import { existsSync } from 'node:fs';
-import type { MachineInfo, RunResult } from '../core/types.ts';
+import type { MachineInfo, RunResult } from '../model/types.ts';
 import { loadBaseline } from './baselines.ts';
 import { readRunResult } from './read-result.ts';
 

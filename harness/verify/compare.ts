@@ -1,6 +1,6 @@
 // Comparing a variant's outputs with the reference's, element by element, under
 // the problem's tolerance: |got - want| <= atol + rtol * |want|.
-import type { Tensors, VerifyReport } from '../core/types.ts';
+import type { Tensors, VerifyReport } from '../model/types.ts';
 
 export interface ToleranceValues {
   atol: number;

@@ -1,7 +1,7 @@
 // Output poisoning and input snapshots. Outputs are filled with NaN before every
 // run, so a variant that writes nothing (or leaves stale results) fails, and
 // inputs are compared with a snapshot after the run, so mutating them fails too.
-import type { TensorArray, Tensors } from '../core/types.ts';
+import type { TensorArray, Tensors } from '../model/types.ts';
 
 /** A bit pattern for integer outputs that no honest kernel is likely to produce. */
 const INT_POISON = 0x7fc0dead;

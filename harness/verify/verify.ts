@@ -1,8 +1,8 @@
 // Verification of a problem variant at one axis point: poison the outputs, run
 // on seeded inputs, check the inputs were left alone, compare with the
 // reference's outputs. Any backend's prepared kernel can be verified this way.
-import { allocateTensors, formatParams, toleranceAt } from '../core/problem.ts';
-import type { Params, ProblemSpec, Tensors, VerifyReport } from '../core/types.ts';
+import { allocateTensors, formatParams, toleranceAt } from '../problem/define.ts';
+import type { Params, ProblemSpec, Tensors, VerifyReport } from '../model/types.ts';
 import { compareOutputs, mergeReports } from './compare.ts';
 import { firstChanged, poison, snapshot } from './poison.ts';
 

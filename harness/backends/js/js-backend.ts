@@ -2,7 +2,7 @@
 // default export is `function (inputs, outputs, params)`, possibly async.
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
-import type { KernelFn } from '../../core/types.ts';
+import type { KernelFn } from '../../model/types.ts';
 import type { Backend, PrepareOptions, PreparedKernel } from '../backend.ts';
 
 export const jsBackend: Backend = {

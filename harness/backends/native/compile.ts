@@ -9,10 +9,10 @@ import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { displayPath } from '../../core/files.ts';
+import { displayPath } from '../../model/files.ts';
 import { promisify } from 'node:util';
-import { cPrototype } from '../../core/signature.ts';
-import type { ProblemSpec } from '../../core/types.ts';
+import { cPrototype } from '../../problem/signature.ts';
+import type { ProblemSpec } from '../../model/types.ts';
 import { ArtifactError } from '../backend.ts';
 
 const run = promisify(execFile);

@@ -10,11 +10,11 @@
 // before timing (settings.ts). The addon is loaded lazily, never at import.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { NATIVE_SYMBOL, cPrototype } from '../../core/signature.ts';
-import type { Params, ProblemSpec, Settings, Tensors } from '../../core/types.ts';
-import type { NativeAddon, NativeArg } from '../../native/addon.ts';
+import { NATIVE_SYMBOL, cPrototype } from '../../problem/signature.ts';
+import type { Params, ProblemSpec, Settings, Tensors } from '../../model/types.ts';
+import type { NativeAddon, NativeArg } from '../../addon/addon.ts';
 import { ArtifactError, type Availability, type Backend, type BoundKernel, type Details, type PrepareOptions, type PreparedKernel } from '../backend.ts';
-import { displayPath } from '../../core/files.ts';
+import { displayPath } from '../../model/files.ts';
 import { compileKernel, compilerFor, compilerIdentity, flagsFor, type CompiledKernel } from './compile.ts';
 import { parseSettings, settingHook } from './settings.ts';
 
@@ -24,7 +24,7 @@ const TIMER = 'native loop (CLOCK_MONOTONIC_RAW)';
 const COUNTED_NS = 20e6;
 
 async function addon(): Promise<NativeAddon> {
-  const { loadAddon } = await import('../../native/addon.ts');
+  const { loadAddon } = await import('../../addon/addon.ts');
   const s = loadAddon();
   if (!s.ok) throw new Error(s.reason);
   return s.addon;
@@ -35,7 +35,7 @@ export const nativeBackend: Backend = {
   extensions: ['.cc', '.cpp', '.c'],
 
   async availability(): Promise<Availability> {
-    const { loadAddon, counterProbe } = await import('../../native/addon.ts');
+    const { loadAddon, counterProbe } = await import('../../addon/addon.ts');
     const s = loadAddon();
     if (!s.ok) return { ok: false, detail: s.reason };
     const cxx = compilerFor('c++');

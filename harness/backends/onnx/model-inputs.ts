@@ -2,7 +2,7 @@
 // with symbolic dimensions resolved from `--shape` overrides or the documented
 // defaults, and seeded values of the input's element type.
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import { InputError } from '../../core/errors.ts';
+import { InputError } from '../../model/errors.ts';
 import { createRng, hashSeed } from '../../stats/random.ts';
 
 /** One model input or output as its metadata describes it. */

@@ -4,7 +4,7 @@
 // are the variant's setting axes. ONNX Runtime is imported lazily (ort.ts).
 import { readFileSync } from 'node:fs';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import type { Params, Settings, Tensors } from '../../core/types.ts';
+import type { Params, Settings, Tensors } from '../../model/types.ts';
 import { ArtifactError, type Backend, type BoundKernel, type PrepareOptions, type PreparedKernel } from '../backend.ts';
 import { availableEps, epAvailability, loadOrt, type Ort } from './ort.ts';
 import { EP_METADATA_KEY, readMetadataProps } from './model-metadata.ts';

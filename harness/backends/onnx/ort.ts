@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { writeFileAtomic } from '../../core/files.ts';
+import { writeFileAtomic } from '../../model/files.ts';
 import { adapterEnvironment } from '../webgpu/lavapipe-paths.mjs';
 import { encodeModel } from './onnx-model.ts';
 

@@ -1,7 +1,7 @@
 // The ONNX variant of each built-in problem, as a graph over the problem's own
 // tensors: inputs and outputs carry the problem's names and element types, and
 // every axis is a symbolic dimension, so one model serves every axis point.
-import type { ProblemSpec, TensorSpec } from '../../core/types.ts';
+import type { ProblemSpec, TensorSpec } from '../../model/types.ts';
 import { EP_METADATA_KEY } from './model-metadata.ts';
 import type { GraphSpec, NodeSpec, Initializer, ValueInfo } from './onnx-model.ts';
 
@@ -49,7 +49,7 @@ export function problemGraph(spec: ProblemSpec): GraphSpec {
   const io = (role: TensorSpec['role']): ValueInfo[] => spec.tensors.filter((t) => t.role === role).map(valueInfoOf);
   return {
     name: spec.name,
-    doc: `Assay problem "${spec.name}": ${body.doc}. Written by kernels/gen-onnx.ts.`,
+    doc: `Assay problem "${spec.name}": ${body.doc}. Written by scripts/gen-onnx.ts.`,
     inputs: io('input'),
     outputs: io('output'),
     nodes: body.nodes,

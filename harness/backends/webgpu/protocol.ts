@@ -1,7 +1,7 @@
 // The messages between the WebGPU backend and its GPU process (host.ts). The GPU
 // work runs in a child process so that a kernel that never finishes can be
 // stopped by killing it: lavapipe's device.destroy() blocks while a dispatch spins.
-import type { TensorArray } from '../../core/types.ts';
+import type { TensorArray } from '../../model/types.ts';
 
 /** How a binding is used: read-only storage (inputs), read-write storage (outputs, scratch), or uniform (params, step). */
 export type BindingUse = 'read' | 'read_write' | 'uniform';

@@ -5,9 +5,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ArtifactError, type Availability, type Backend, type BoundKernel, type Details, type PrepareOptions, type PreparedKernel } from '../backend.ts';
-import { axisPoints } from '../../core/problem.ts';
-import { displayPath } from '../../core/files.ts';
-import type { Params, ProblemSpec, Tensors } from '../../core/types.ts';
+import { axisPoints } from '../../problem/define.ts';
+import { displayPath } from '../../model/files.ts';
+import type { Params, ProblemSpec, Tensors } from '../../model/types.ts';
 import { noteGpu } from '../../env/machine.ts';
 import { gpuProcess, type GpuProcess } from './gpu-process.ts';
 import { lavapipeDir } from './lavapipe-paths.mjs';

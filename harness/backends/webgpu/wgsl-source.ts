@@ -3,10 +3,10 @@
 // compute entry points, and its `@group(0)` bindings checked against the
 // problem's layout. Each fault is an ArtifactError that says what, where, and how to fix it.
 import { ArtifactError } from '../backend.ts';
-import { compileExpr, ExprError, type CompiledExpr } from '../../core/expr.ts';
-import { displayPath } from '../../core/files.ts';
-import { wgslBindings, type WgslBinding } from '../../core/signature.ts';
-import type { DType, ProblemSpec } from '../../core/types.ts';
+import { compileExpr, ExprError, type CompiledExpr } from '../../problem/expr.ts';
+import { displayPath } from '../../model/files.ts';
+import { wgslBindings, type WgslBinding } from '../../problem/signature.ts';
+import type { DType, ProblemSpec } from '../../model/types.ts';
 
 /** A grid of three expressions over the axes. */
 export type Grid = [CompiledExpr, CompiledExpr, CompiledExpr];

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkout, repoRoot, resolveRevision } from '../../ab/checkout.ts';
 import { DEFAULT_PROCESSES, interleave } from '../../ab/interleave.ts';
-import { BackendUnavailableError, EXIT, UsageError } from '../../core/errors.ts';
+import { BackendUnavailableError, EXIT, UsageError } from '../../model/errors.ts';
 import { RunnerClient, RunnerError } from '../../runner/client.ts';
 import type { PlanOptions } from '../../runner/protocol.ts';
 import { makeComparison } from '../../stats/compare.ts';

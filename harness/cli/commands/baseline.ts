@@ -2,7 +2,7 @@
 // for list, of every machine under baselines/).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { UsageError } from '../../core/errors.ts';
+import { UsageError } from '../../model/errors.ts';
 import { captureMachine } from '../../env/machine.ts';
 import { renderConsole } from '../../report/console.ts';
 import { baselinesRoot, deleteBaseline, listBaselines, loadBaseline, rel } from '../../store/baselines.ts';

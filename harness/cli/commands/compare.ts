@@ -3,7 +3,7 @@
 // (`assay run --json - | assay compare main`).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { UsageError } from '../../core/errors.ts';
+import { UsageError } from '../../model/errors.ts';
 import { captureMachine } from '../../env/machine.ts';
 import { compareCases, makeComparison } from '../../stats/compare.ts';
 import { baselinesRoot } from '../../store/baselines.ts';

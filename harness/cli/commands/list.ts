@@ -1,7 +1,7 @@
 // `assay list`: the problems, their variants and cases, bench files under the
 // given paths, and which backends can run on this machine (and why not).
 import { parseArgs } from 'node:util';
-import { listSuite } from '../../core/listing.ts';
+import { listSuite } from '../../run/listing.ts';
 import { paramsText } from '../../report/format.ts';
 import { parseOrUsage } from '../args.ts';
 

@@ -2,9 +2,9 @@
 // its metadata, across execution providers, thread counts and optimization levels.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchModel } from '../../backends/onnx/model-bench.ts';
+import { benchModel } from '../../run/model-bench.ts';
 import type { OptLevel } from '../../backends/onnx/session.ts';
-import { EXIT, UsageError } from '../../core/errors.ts';
+import { EXIT, UsageError } from '../../model/errors.ts';
 import { renderJson } from '../../report/json.ts';
 import { renderModelTable } from '../../report/model-table.ts';
 import { budgetOption, listOption, parseOrUsage } from '../args.ts';

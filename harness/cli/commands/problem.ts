@@ -1,8 +1,8 @@
 // `assay problem show NAME [--json]`: a problem's signature, for people and agents.
 import { parseArgs } from 'node:util';
-import { describeProblem } from '../../core/describe.ts';
-import { UsageError } from '../../core/errors.ts';
-import { loadProblems } from '../../core/suite.ts';
+import { describeProblem } from '../../run/describe.ts';
+import { UsageError } from '../../model/errors.ts';
+import { loadProblems } from '../../run/suite.ts';
 import { paramsText } from '../../report/format.ts';
 import { parseOrUsage } from '../args.ts';
 

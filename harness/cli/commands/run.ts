@@ -2,8 +2,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { EXIT } from '../../core/errors.ts';
-import { run } from '../../core/run.ts';
+import { EXIT } from '../../model/errors.ts';
+import { run } from '../../run/run.ts';
 import { renderConsole } from '../../report/console.ts';
 import { renderJson } from '../../report/json.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
@@ -16,7 +16,7 @@ import { reportComparison, VERDICT_OPTIONS, verdictSettings } from '../verdict-o
 import { captureMachine } from '../../env/machine.ts';
 import { compareCases, makeComparison } from '../../stats/compare.ts';
 import { baselinesRoot, checkBaselineName, loadBaseline, rel, saveBaseline } from '../../store/baselines.ts';
-import type { RunResult } from '../../core/types.ts';
+import type { RunResult } from '../../model/types.ts';
 
 export async function runCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseOrUsage(

@@ -9,15 +9,15 @@
 // seconds of budget per case (default: Assay's default), VALIDITY_SLOWDOWN (1.05),
 // VALIDITY_PROCESSES runner processes per side when interleaved (default: ab's),
 // VALIDITY_MODES (stored,interleaved) to run one mode alone.
-import '../../harness/measure/clock.ts';
+import '../harness/measure/clock.ts';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DEFAULT_PROCESSES, interleave } from '../../harness/ab/interleave.ts';
-import type { CaseResult } from '../../harness/core/types.ts';
-import { DEFAULT_BUDGET_S } from '../../harness/measure/measure.ts';
-import { RunnerClient } from '../../harness/runner/client.ts';
-import { compareCases, DEFAULT_THRESHOLD, type CaseComparison } from '../../harness/stats/compare.ts';
+import { DEFAULT_PROCESSES, interleave } from '../harness/ab/interleave.ts';
+import type { CaseResult } from '../harness/model/types.ts';
+import { DEFAULT_BUDGET_S } from '../harness/measure/measure.ts';
+import { RunnerClient } from '../harness/runner/client.ts';
+import { compareCases, DEFAULT_THRESHOLD, type CaseComparison } from '../harness/stats/compare.ts';
 
 const SESSIONS = Number(process.env.VALIDITY_SESSIONS ?? 10);
 const CASES = Math.min(10, Number(process.env.VALIDITY_CASES ?? 10));

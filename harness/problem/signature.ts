@@ -1,7 +1,7 @@
 // A problem's signature in each artifact language: the C prototype a native
 // variant defines, and the WGSL bindings a compute kernel declares. Built-in
 // variants and candidates are written against exactly these texts.
-import type { DType, ProblemSpec } from './types.ts';
+import type { DType, ProblemSpec } from '../model/types.ts';
 
 const C_TYPE: Record<DType, string> = { f32: 'float', i32: 'int32_t', u32: 'uint32_t' };
 const WGSL_TYPE: Record<DType, string> = { f32: 'f32', i32: 'i32', u32: 'u32' };

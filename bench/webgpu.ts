@@ -4,12 +4,12 @@
 // so that load on the machine hits both alike; the ratio of medians is printed
 // with a bootstrap CI. Prints a markdown table for the README.
 import path from 'node:path';
-import { webgpuBackend } from '../../harness/backends/webgpu/webgpu-backend.ts';
-import type { BoundKernel } from '../../harness/backends/backend.ts';
-import { allocateTensors, generateInputs, publicSeed } from '../../harness/core/problem.ts';
-import { builtinKernelsDir, loadProblem } from '../../harness/core/suite.ts';
-import type { Params } from '../../harness/core/types.ts';
-import { createRng } from '../../harness/stats/random.ts';
+import { webgpuBackend } from '../harness/backends/webgpu/webgpu-backend.ts';
+import type { BoundKernel } from '../harness/backends/backend.ts';
+import { allocateTensors, generateInputs, publicSeed } from '../harness/problem/define.ts';
+import { builtinKernelsDir, loadProblem } from '../harness/run/suite.ts';
+import type { Params } from '../harness/model/types.ts';
+import { createRng } from '../harness/stats/random.ts';
 
 /** Samples per kernel; each sample is one batch of `iterations` back-to-back dispatches. */
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 15);

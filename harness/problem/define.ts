@@ -1,7 +1,7 @@
 // Declaring problems: validation of a ProblemSpec, and the helpers that turn its
 // declarative parts (shapes, axes, work model, tolerance) into numbers.
 import { compileExpr, evalQuantity, ExprError } from './expr.ts';
-import type { DType, Params, ProblemSpec, Rng, TensorArray, TensorSpec, Tensors, Throughput } from './types.ts';
+import type { DType, Params, ProblemSpec, Rng, TensorArray, TensorSpec, Tensors, Throughput } from '../model/types.ts';
 import { createRng, hashSeed } from '../stats/random.ts';
 
 /** Thrown when a problem declaration is inconsistent: a harness misuse, reported with the problem's name. */

@@ -1,9 +1,9 @@
 // Sampling on request: a case's work, warmed up and calibrated once, then timed
 // in batches whenever asked, with the same batching code `measure` uses.
-import type { MeasurableWork } from '../core/case-runner.ts';
-import { calibrate, compileBatchLoop, timeBatch } from '../measure/batching.ts';
-import type { Clock } from '../measure/clock.ts';
-import { calibrateSelfTimed, type MeasureOptions } from '../measure/measure.ts';
+import type { MeasurableWork } from '../run/case-runner.ts';
+import { calibrate, compileBatchLoop, timeBatch } from './batching.ts';
+import type { Clock } from './clock.ts';
+import { calibrateSelfTimed, type MeasureOptions } from './measure.ts';
 
 export interface Sampler {
   /** The batch size the warm-up chose. */

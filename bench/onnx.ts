@@ -2,10 +2,10 @@
 // threads, side by side with every JS variant (and native variants where that
 // backend is part of the build), measured in one Assay run() in one process.
 // Prints GFLOP/s and each case's ratio to the best JS variant, as markdown.
-import '../../harness/measure/clock.ts';
-import { run } from '../../harness/core/run.ts';
-import type { MeasuredCase } from '../../harness/core/types.ts';
-import { availabilityOf } from '../../harness/backends/registry.ts';
+import '../harness/measure/clock.ts';
+import { run } from '../harness/run/run.ts';
+import type { MeasuredCase } from '../harness/model/types.ts';
+import { availabilityOf } from '../harness/backends/registry.ts';
 
 const N = Number(process.env.BENCH_N ?? 512);
 const BUDGET_S = Number(process.env.BENCH_TIME ?? 3);

@@ -4,9 +4,9 @@
 // Prints GFLOP/s per variant and the ratio to the best; the target is the best
 // native variant at >= 0.5x ONNX Runtime's (MLAS) MatMul.
 // BENCH_TIME sets the budget per case in seconds (default 3).
-import '../../harness/measure/clock.ts';
-import { availabilityOf } from '../../harness/backends/registry.ts';
-import { run } from '../../harness/core/run.ts';
+import '../harness/measure/clock.ts';
+import { availabilityOf } from '../harness/backends/registry.ts';
+import { run } from '../harness/run/run.ts';
 
 const N = 512;
 const FLOPS = 2 * N ** 3;

@@ -8,11 +8,11 @@ import type { Invocable } from '../measure/batching.ts';
 import { measure, measureSelfTimed, type MeasureOptions, type Measurement, type SelfTimed } from '../measure/measure.ts';
 import type { SamplingProgress } from '../measure/sample-loop.ts';
 import { verifyAll, verifyAt, runOnce, type Expectation, type VerifyOutcome } from '../verify/verify.ts';
-import { describeError } from './errors.ts';
-import { allocateTensors, axisPoints, generateInputs, publicSeed, throughputAt } from './problem.ts';
+import { describeError } from '../model/errors.ts';
+import { allocateTensors, axisPoints, generateInputs, publicSeed, throughputAt } from '../problem/define.ts';
 import type { RunEvent } from './run.ts';
 import { loadErrorDetail, type LoadedProblem, type PlannedCase, type VariantFile } from './suite.ts';
-import type { ArtifactKind, CaseRef, CaseResult, FailedCase, MeasuredCase, Problem, Settings, Tensors, VerifyReport } from './types.ts';
+import type { ArtifactKind, CaseRef, CaseResult, FailedCase, MeasuredCase, Problem, Settings, Tensors, VerifyReport } from '../model/types.ts';
 
 /** Work ready to be timed: a call the loop times with its own clock, or work that times itself. */
 export type MeasurableWork = ({ mode: 'call' } & Invocable) | ({ mode: 'timed' } & SelfTimed);

@@ -2,9 +2,9 @@
 // the problems with their variants and axis points, and bench cases under paths.
 import path from 'node:path';
 import { ALL_KINDS, availabilityOf } from '../backends/registry.ts';
-import { axisPoints } from './problem.ts';
+import { axisPoints } from '../problem/define.ts';
 import { findBenchFiles, loadProblems, planBenchCases } from './suite.ts';
-import type { ArtifactKind, CaseRef, Params } from './types.ts';
+import type { ArtifactKind, CaseRef, Params } from '../model/types.ts';
 
 export interface SuiteListing {
   /** Each backend, whether it can run here, and what runs it (a GPU adapter's vendor, features and limits) in `info`. */

@@ -8,10 +8,10 @@ import { captureMachine } from '../env/machine.ts';
 import { resolveMeasureOptions, type MeasureOptions } from '../measure/measure.ts';
 import type { SamplingProgress } from '../measure/sample-loop.ts';
 import { CaseRunner, defaultMeasurer } from './case-runner.ts';
-import { BackendUnavailableError, UsageError } from './errors.ts';
+import { BackendUnavailableError, UsageError } from '../model/errors.ts';
 import { applyFilters, findBenchFiles, loadProblems, planBenchCases, planProblemCases, withCandidate, type PlannedCase } from './suite.ts';
-import type { ArtifactKind, CaseRef, CaseResult, RunConfig, RunResult } from './types.ts';
-import { TOOL_VERSION } from './version.ts';
+import type { ArtifactKind, CaseRef, CaseResult, RunConfig, RunResult } from '../model/types.ts';
+import { TOOL_VERSION } from '../model/version.ts';
 
 /** What a run is asked to do. Everything is optional; the defaults run the built-in suite. */
 export interface RunOptions {

@@ -1,10 +1,10 @@
 // A problem's public signature as plain data: what `assay problem show` prints
 // and what an agent needs in order to write a variant or candidate.
-import { evalQuantity } from './expr.ts';
-import { axisPoints, tensorLength } from './problem.ts';
+import { evalQuantity } from '../problem/expr.ts';
+import { axisPoints, tensorLength } from '../problem/define.ts';
 import type { LoadedProblem } from './suite.ts';
-import { cPrototype, wgslBindings, wgslDeclarations, type WgslBinding } from './signature.ts';
-import type { TensorSpec } from './types.ts';
+import { cPrototype, wgslBindings, wgslDeclarations, type WgslBinding } from '../problem/signature.ts';
+import type { TensorSpec } from '../model/types.ts';
 
 export interface ProblemDescription {
   name: string;

@@ -5,11 +5,11 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { kindOfFile, settingsOf, variantExtensions } from '../backends/registry.ts';
-import { collectBenchFile, type BenchDecl } from './bench.ts';
-import { displayPath } from './files.ts';
-import { InputError, UsageError } from './errors.ts';
-import { axisPoints, formatParams } from './problem.ts';
-import type { ArtifactKind, CaseRef, Params, Problem, ProblemSpec, Settings } from './types.ts';
+import { collectBenchFile, type BenchDecl } from '../problem/bench.ts';
+import { displayPath } from '../model/files.ts';
+import { InputError, UsageError } from '../model/errors.ts';
+import { axisPoints, formatParams } from '../problem/define.ts';
+import type { ArtifactKind, CaseRef, Params, Problem, ProblemSpec, Settings } from '../model/types.ts';
 
 /** The package's own `kernels/` folder, where the built-in problems live. */
 export function builtinKernelsDir(): string {

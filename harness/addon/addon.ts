@@ -53,7 +53,7 @@ export type AddonState = { ok: true; addon: NativeAddon; path: string } | { ok: 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The built addon; ASSAY_NATIVE_ADDON names another file (or, pointing nowhere, simulates a machine without it). */
 export const ADDON_PATH = process.env.ASSAY_NATIVE_ADDON || `${ROOT}build/Release/assay_native.node`;
-/** What native/build.mjs recorded about the last build attempt. */
+/** What scripts/build-addon.mjs recorded about the last build attempt. */
 const STATUS_PATH = `${ROOT}build/native-status.json`;
 export const ADDON_FIX =
   'install cmake and a C++ compiler (Debian/Ubuntu: apt-get install cmake g++ ninja-build), then run `npm run build:native` in the Assay folder';

@@ -1,11 +1,11 @@
 // `npm run bench:harness`: what Assay, tinybench (defaults) and mitata report,
 // side by side in one process, for an empty function and for work(N) against
 // work(2N), whose true ratio is 2.0. Prints a markdown table for the README.
-import '../../harness/measure/clock.ts';
+import '../harness/measure/clock.ts';
 import { measure as mitataMeasure } from 'mitata';
 import { Bench } from 'tinybench';
-import { hrtimeClock } from '../../harness/measure/clock.ts';
-import { measure, resolveMeasureOptions } from '../../harness/measure/measure.ts';
+import { hrtimeClock } from '../harness/measure/clock.ts';
+import { measure, resolveMeasureOptions } from '../harness/measure/measure.ts';
 
 const N = Number(process.env.WORK_N ?? 2000);
 

@@ -5,18 +5,18 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import { BackendUnavailableError, describeError, InputError, UsageError } from '../../core/errors.ts';
-import { resultHeader, type RunEvent } from '../../core/run.ts';
-import { pointSuffix } from '../../core/suite.ts';
-import type { CaseRef, CaseResult, RunResult, Settings } from '../../core/types.ts';
-import { captureGit } from '../../env/git.ts';
-import { captureMachine } from '../../env/machine.ts';
-import { measuringClock } from '../../measure/clock.ts';
-import { measure, resolveMeasureOptions, type MeasureOptions } from '../../measure/measure.ts';
-import { ArtifactError } from '../backend.ts';
-import { ioInfo, parseShapeOverrides, resolveShapes, synthesize, type IoInfo, type SynthInput } from './model-inputs.ts';
-import { epAvailability, KNOWN_EPS, loadOrt } from './ort.ts';
-import { OPT_LEVELS, openSession, ortMessage, type OptLevel } from './session.ts';
+import { BackendUnavailableError, describeError, InputError, UsageError } from '../model/errors.ts';
+import { resultHeader, type RunEvent } from './run.ts';
+import { pointSuffix } from './suite.ts';
+import type { CaseRef, CaseResult, RunResult, Settings } from '../model/types.ts';
+import { captureGit } from '../env/git.ts';
+import { captureMachine } from '../env/machine.ts';
+import { measuringClock } from '../measure/clock.ts';
+import { measure, resolveMeasureOptions, type MeasureOptions } from '../measure/measure.ts';
+import { ArtifactError } from '../backends/backend.ts';
+import { ioInfo, parseShapeOverrides, resolveShapes, synthesize, type IoInfo, type SynthInput } from '../backends/onnx/model-inputs.ts';
+import { epAvailability, KNOWN_EPS, loadOrt } from '../backends/onnx/ort.ts';
+import { OPT_LEVELS, openSession, ortMessage, type OptLevel } from '../backends/onnx/session.ts';
 
 export interface ModelBenchOptions {
   /** The .onnx file. */

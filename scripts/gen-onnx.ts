@@ -5,7 +5,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadProblems } from '../harness/core/suite.ts';
+import { loadProblems } from '../harness/run/suite.ts';
 import { encodeModel } from '../harness/backends/onnx/onnx-model.ts';
 import { MODELLED_PROBLEMS, problemGraph } from '../harness/backends/onnx/problem-models.ts';
 import { EXAMPLE_MODELS } from '../harness/backends/onnx/example-models.ts';

@@ -12,7 +12,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { lavapipeDir, probeAdapter, readManifest } from './lavapipe-paths.mjs';
+import { lavapipeDir, probeAdapter, readManifest } from '../harness/backends/webgpu/lavapipe-paths.mjs';
 
 const MODE = (process.env.ASSAY_WEBGPU_SETUP ?? '').toLowerCase();
 const SYSTEM_SOURCES = '/etc/apt/sources.list.d/debian.sources';

@@ -80,9 +80,7 @@ describe('check-layout', () => {
   });
 
   it('names the order rule for a folder without a rule of its own', () => {
-    const r = check({ 'harness/run/run.ts': "import '../cli/main.ts';
-", 'harness/cli/main.ts': 'export {};
-' });
+    const r = check({ 'harness/run/run.ts': "import '../cli/main.ts';\n", 'harness/cli/main.ts': 'export {};\n' });
     expect(r.code).toBe(1);
     expect(r.out).toContain('layout: harness/run/run.ts imports harness/cli/main.ts: run/ may not import cli/ (cli/ is above run/ in the layout)');
   });

@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../model/errors.ts';
+import { projectDataDir } from '../model/paths.ts';
 
 function git(args: string[], cwd: string): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
@@ -28,9 +29,9 @@ export function resolveRevision(root: string, rev: string): string {
   }
 }
 
-/** Where checkouts are cached: `<repo>/.assay/ab`, or ASSAY_AB_CACHE. */
+/** Where checkouts are cached: `ab/` in the repository's data folder, or ASSAY_AB_CACHE. */
 export function cacheDir(root: string): string {
-  return path.resolve(root, process.env.ASSAY_AB_CACHE || path.join('.assay', 'ab'));
+  return process.env.ASSAY_AB_CACHE ? path.resolve(root, process.env.ASSAY_AB_CACHE) : projectDataDir(root, 'ab');
 }
 
 export interface Checkout {

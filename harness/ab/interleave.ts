@@ -4,13 +4,14 @@
 // that one process's luck (its JIT's choices, its heap) is not read as a change
 // in the code. Each case's verdict comes from the paired samples.
 import type { CaseRef, CaseResult, MeasuredCase } from '../model/types.ts';
-import type { RunEvent } from '../run/run.ts';
-import { resolveMeasureOptions, type MeasureOptions } from '../measure/measure.ts';
-import { nextRoundSize, type StopReason } from '../measure/stopping.ts';
+import type { RunEvent } from '../run/events.ts';
+import { measuringClock } from '../measure/clock.ts';
+import { resolveMeasureOptions, statsOf, stopRuleOf, type MeasureOptions } from '../measure/measure.ts';
+import { sampleUntilStopped } from '../measure/sample-loop.ts';
+import type { StopReason } from '../measure/stopping.ts';
 import type { RunnerClient } from '../runner/client.ts';
 import type { PlanOptions } from '../runner/protocol.ts';
 import { compareCase, pairedRatioOfMedians, ratioHalfWidth, sideOf, type CaseComparison, type CompareOptions } from '../stats/compare.ts';
-import { summarize } from '../stats/summary.ts';
 
 /**
  * Runner processes per side in `assay ab`. One process per side lets a case
@@ -107,6 +108,24 @@ interface CaseMeasurement {
   groups: number[];
 }
 
+/** One sample of each side, taken back to back by runner pair `g`. */
+interface PairedSample {
+  a: number;
+  b: number;
+  g: number;
+}
+
+/** A side's code threw while sampled; the sampling loop ends and the case is failed. */
+class SideFailed extends Error {
+  constructor(
+    readonly a: number[] | CaseResult | null,
+    readonly b: number[] | CaseResult,
+    readonly group: number,
+  ) {
+    super('a side failed while sampled');
+  }
+}
+
 const isResult = (x: unknown): x is CaseResult => typeof x === 'object' && x !== null && 'state' in x;
 
 /**
@@ -132,40 +151,40 @@ async function interleaveCase(
   }
   // the same batch everywhere: each sample is the same number of calls
   const batch = Math.min(...prepared.map((p) => (p as { batch: number }).batch));
-  const xa: number[] = [];
-  const xb: number[] = [];
-  const groups: number[] = [];
-  const rule = { minSamples: mopts.minSamples, targetRelCI: mopts.targetRelCI, budgetNs: 2 * mopts.budgetS * 1e9, maxSamples: mopts.maxSamples };
-  const start = process.hrtime.bigint();
-  const elapsed = (): number => Number(process.hrtime.bigint() - start);
-  let stop: StopReason | null = null;
-  while (!stop) {
-    // at least one round of every pair before the first check
-    const count = Math.max(nextRoundSize(xa.length, elapsed(), rule), xa.length === 0 ? pairs.length : 1);
-    for (let i = 0; i < count; i++) {
-      const k = xa.length;
-      const g = k % pairs.length;
-      const [ra, rb] = pairs[g]!;
-      // alternate which side goes first, so neither always follows the other
-      const aFirst = Math.floor(k / pairs.length) % 2 === 0;
-      const sa = aFirst ? await ra.sample(ref.id, 1, batch) : null;
-      const sb = await rb.sample(ref.id, 1, batch);
-      const sa2 = aFirst ? sa : isResult(sb) ? null : await ra.sample(ref.id, 1, batch);
-      const failed = [sa2, sb].find(isResult);
-      if (failed) return failAll(pairs, ref, sa2, sb, g);
-      xa.push((sa2 as number[])[0]!);
-      xb.push((sb as number[])[0]!);
-      groups.push(g);
-    }
-    let relCI = Infinity;
-    if (xa.length >= rule.minSamples) {
-      relCI = ratioHalfWidth(pairedRatioOfMedians(xa, xb, { resamples: CHECK_RESAMPLES, ...(pairs.length > 1 ? { groups } : {}) }));
-      if (relCI <= rule.targetRelCI) stop = 'converged';
-    }
-    onProgress(xa.length, relCI, elapsed());
-    if (!stop && xa.length >= rule.maxSamples) stop = 'max-samples';
-    if (!stop && elapsed() >= rule.budgetNs) stop = 'budget';
+  let taken = 0;
+  const source = {
+    async take(count: number): Promise<PairedSample[]> {
+      const out: PairedSample[] = [];
+      for (let i = 0; i < count; i++) {
+        const k = taken++;
+        const g = k % pairs.length;
+        const [ra, rb] = pairs[g]!;
+        // alternate which side goes first, so neither always follows the other
+        const aFirst = Math.floor(k / pairs.length) % 2 === 0;
+        const sa = aFirst ? await ra.sample(ref.id, 1, batch) : null;
+        const sb = await rb.sample(ref.id, 1, batch);
+        const sa2 = aFirst ? sa : isResult(sb) ? null : await ra.sample(ref.id, 1, batch);
+        if (isResult(sa2) || isResult(sb)) throw new SideFailed(sa2, sb, g);
+        out.push({ a: sa2![0]!, b: sb[0]!, g });
+      }
+      return out;
+    },
+  };
+  // the budget is per side, as in `assay run`; every pair takes a turn before the first check
+  const rule = { ...stopRuleOf(mopts, 2 * mopts.budgetS * 1e9), minSamples: Math.max(mopts.minSamples, pairs.length) };
+  const width = (ps: PairedSample[]): number =>
+    ratioHalfWidth(pairedRatioOfMedians(ps.map((p) => p.a), ps.map((p) => p.b), { resamples: CHECK_RESAMPLES, ...(pairs.length > 1 ? { groups: ps.map((p) => p.g) } : {}) }));
+  let sampled;
+  try {
+    sampled = await sampleUntilStopped(source, rule, measuringClock(), (p) => onProgress(p.samples, p.relCI, p.elapsedNs), width);
+  } catch (e) {
+    if (e instanceof SideFailed) return failAll(pairs, ref, e.a, e.b, e.group);
+    throw e;
   }
+  const { stop } = sampled;
+  const xa = sampled.samples.map((p) => p.a);
+  const xb = sampled.samples.map((p) => p.b);
+  const groups = sampled.samples.map((p) => p.g);
   const finished: CaseResult[] = [];
   for (const r of runners) finished.push(await r.finish(ref.id, stop));
   // the samples of each side in the order they were taken, which is the pairing
@@ -202,5 +221,5 @@ function merge(ref: CaseRef, results: CaseResult[], stop: StopReason, samples?: 
   const first = results[0] as MeasuredCase;
   if (results.length === 1 && !samples) return first;
   const xs = samples ?? results.flatMap((r) => (r as MeasuredCase).stats.samples ?? []);
-  return { ...first, ...ref, stats: { ...first.stats, ...summarize(xs), stop, noisy: stop !== 'converged', samples: xs } };
+  return { ...first, ...ref, stats: { ...first.stats, ...statsOf(xs, stop, first.stats.batch, true) } };
 }

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../model/paths.ts';
 
 /** Hardware counters as the kernel allows them. */
 export interface CounterProbe {
@@ -50,7 +51,7 @@ export interface NativeAddon {
 
 export type AddonState = { ok: true; addon: NativeAddon; path: string } | { ok: false; path: string; reason: string };
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = packageRoot();
 /** The built addon; ASSAY_NATIVE_ADDON names another file (or, pointing nowhere, simulates a machine without it). */
 export const ADDON_PATH = process.env.ASSAY_NATIVE_ADDON || `${ROOT}build/Release/assay_native.node`;
 /** What scripts/build-addon.mjs recorded about the last build attempt. */

@@ -64,21 +64,6 @@ export interface PrepareOptions {
   problem?: ProblemSpec;
 }
 
-/**
- * An error in the artifact itself (a compiler error, malformed WGSL, a model that
- * does not load), as opposed to a harness fault. `file` and `line` point at it.
- */
-export class ArtifactError extends Error {
-  constructor(
-    message: string,
-    readonly file: string,
-    readonly line?: number,
-  ) {
-    super(message);
-    this.name = 'ArtifactError';
-  }
-}
-
 export interface Backend {
   kind: ArtifactKind;
   /** File extensions of this backend's variant files, with the dot. */

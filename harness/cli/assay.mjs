@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The `assay` command. It registers the TypeScript loader, so that Assay's own
-// sources, problems and users' *.bench.ts files load with no build step.
-import { register } from 'tsx/esm/api';
+// The `assay` command. It installs the loader first, so that Assay's own
+// sources, problems and users' *.bench.ts files load with no build step, and
+// `import ... from 'assay'` in them loads this Assay wherever they lie.
+import { installLoader } from '../run/loader.mjs';
 
-register();
+installLoader();
 await import('./main.ts');

@@ -2,7 +2,8 @@
 // an exit code. The measuring clock is imported first, before anything that
 // could load user code.
 import '../measure/clock.ts';
-import { describeError, exitCodeOf, UsageError } from '../model/errors.ts';
+import { UsageError } from '../model/errors.ts';
+import { DONE, errorMessage, exitCodeFor, exitCodeForError, type Outcome } from './exit.ts';
 import { TOOL_VERSION } from '../model/version.ts';
 import { abCommand } from './commands/ab.ts';
 import { baselineCommand } from './commands/baseline.ts';
@@ -14,7 +15,7 @@ import { problemCommand } from './commands/problem.ts';
 import { runCommand } from './commands/run.ts';
 import { HELP } from './help.ts';
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+const COMMANDS: Record<string, (args: string[]) => Promise<Outcome>> = {
   run: runCommand,
   list: listCommand,
   env: envCommand,
@@ -25,29 +26,30 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   model: modelCommand,
 };
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<Outcome> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
     process.stdout.write(HELP);
-    return 0;
+    return DONE;
   }
   if (cmd === '--version' || cmd === '-v') {
     process.stdout.write(`${TOOL_VERSION}\n`);
-    return 0;
+    return DONE;
   }
   const command = COMMANDS[cmd];
   if (!command) throw new UsageError(`unknown command "${cmd}"; run \`assay help\` for the commands`);
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(HELP);
-    return 0;
+    return DONE;
   }
   return command(rest);
 }
 
 try {
-  process.exitCode = await main(process.argv.slice(2));
+  process.exitCode = exitCodeFor(await main(process.argv.slice(2)));
 } catch (e) {
-  process.stderr.write(`assay: ${describeError(e)}\n`);
+  const code = exitCodeForError(e);
+  process.stderr.write(errorMessage(e, code));
   if (process.env.ASSAY_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
-  process.exitCode = exitCodeOf(e);
+  process.exitCode = code;
 }

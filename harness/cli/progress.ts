@@ -1,7 +1,7 @@
 // Progress on long runs, on stderr: a live bar with the case in hand when stderr
 // is a terminal, and nothing at all when it is not (logs and CI stay clean).
 import cliProgress from 'cli-progress';
-import type { RunEvent } from '../run/run.ts';
+import type { RunEvent } from '../run/events.ts';
 import { formatPercent } from '../report/format.ts';
 
 export interface Progress {

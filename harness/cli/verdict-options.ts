@@ -2,7 +2,7 @@
 // ab): the threshold, what fails the comparison, and where the report goes;
 // and the one function that reports a comparison and maps it to an exit code.
 import { appendFileSync } from 'node:fs';
-import { EXIT, UsageError } from '../model/errors.ts';
+import { UsageError } from '../model/errors.ts';
 import { githubAnnotations, githubSummary } from '../report/github.ts';
 import { renderVerdictsConsole } from '../report/verdict-console.ts';
 import { renderVerdictsMarkdown } from '../report/verdict-markdown.ts';
@@ -62,11 +62,8 @@ function parseFailOn(values: string[] | undefined): Verdict[] {
   return [...new Set(list)] as Verdict[];
 }
 
-/**
- * Prints and writes a comparison as the settings ask, and returns its exit
- * code: 1 when any case has a verdict in `fail_on`, else 0.
- */
-export function reportComparison(cmp: Comparison, s: VerdictSettings): number {
+/** Prints and writes a comparison as the settings ask; cli/exit.ts judges it. */
+export function reportComparison(cmp: Comparison, s: VerdictSettings): void {
   const toStdout = s.json === '-' || s.markdown === '-' || Boolean(s.stdoutTaken);
   const stream = toStdout ? process.stderr : process.stdout;
   stream.write(renderVerdictsConsole(cmp, { color: Boolean(stream.isTTY) && !process.env.NO_COLOR }));
@@ -84,5 +81,4 @@ export function reportComparison(cmp: Comparison, s: VerdictSettings): number {
       }
     }
   }
-  return cmp.failing.length ? EXIT.regression : EXIT.ok;
 }

@@ -1,13 +1,13 @@
-// Measuring one prepared case: warm up and pick a batch size, then sample until
-// the stopping rule says stop, then summarise. The timing loop itself is
-// specialised before timing starts (see batching.ts).
-import type { SampleStats } from '../model/types.ts';
+// Measuring one prepared case: warm up and pick a batch size (calibrate.ts),
+// then sample until the stopping rule says stop (sample-loop.ts), then
+// summarise. Options have one shape, resolved once, here.
+import type { SampleStats, StopReason } from '../model/types.ts';
 import { summarize } from '../stats/summary.ts';
-import { calibrate, compileBatchLoop, type Invocable } from './batching.ts';
+import type { Invocable } from './batching.ts';
 import type { Clock } from './clock.ts';
-import { sampleUntilStopped, type SamplingOutcome, type SamplingProgress } from './sample-loop.ts';
+import { sampleUntilStopped, type SamplingProgress } from './sample-loop.ts';
+import { startSampler, type MeasurableWork, type Sampler, type SelfTimed } from './sampler.ts';
 import { DEFAULT_MAX_SAMPLES, DEFAULT_MIN_SAMPLES, DEFAULT_TARGET_REL_CI, type StopRule } from './stopping.ts';
-import { tinybenchSource } from './tinybench-source.ts';
 
 /** Options of the measuring loop; `resolveMeasureOptions` fills the defaults. */
 export interface MeasureOptions {
@@ -52,81 +52,40 @@ export interface Measurement {
   samplingNs: number;
 }
 
-/**
- * Work that times itself, on a device clock the host cannot read directly (GPU
- * timestamps): `time(k)` runs k iterations back to back and returns their total ns.
- */
-export interface SelfTimed {
-  timer: string;
-  time(iterations: number): Promise<number>;
+/** The stopping rule of a case measured on its own, from the options. */
+export function stopRuleOf(opts: MeasureOptions, budgetNs = opts.budgetS * 1e9): StopRule {
+  return { minSamples: opts.minSamples, targetRelCI: opts.targetRelCI, budgetNs, maxSamples: opts.maxSamples };
 }
 
-/**
- * Measures self-timed work with the same warm-up, batching and stopping rule as
- * `measure`. Wall time (from `clock`) drives the warm-up and the budget; the
- * samples are the work's own readings, divided by the batch size.
- */
-export async function measureSelfTimed(
-  work: SelfTimed,
-  opts: MeasureOptions,
-  clock: Clock,
-  onProgress?: (p: SamplingProgress) => void,
-): Promise<Measurement> {
-  const start = clock.now();
-  const { batch } = await calibrateSelfTimed(work, opts, clock);
-  const source = {
-    async take(count: number): Promise<number[]> {
-      const out: number[] = [];
-      for (let i = 0; i < count; i++) out.push((await work.time(batch)) / batch);
-      return out;
-    },
-  };
-  const samplingStart = clock.now();
-  const out = await sampleUntilStopped(source, stopRuleOf(opts), clock, onProgress);
-  return { stats: statsOf(out, batch, opts), timer: work.timer, warmupNs: samplingStart - start, samplingNs: out.elapsedNs };
-}
-
-/**
- * Warms self-timed work up for the warm-up time and picks its batch size, as
- * `calibrate` does for calls timed by the loop.
- */
-export async function calibrateSelfTimed(work: SelfTimed, opts: MeasureOptions, clock: Clock): Promise<{ batch: number; perCallNs: number; warmupNs: number }> {
-  const start = clock.now();
-  const warmupNs = opts.warmupS * 1e9;
-  let k = 1;
-  let perCall = Infinity;
-  for (;;) {
-    const t = await work.time(k);
-    perCall = Math.max(t / k, 1e-3);
-    const elapsed = clock.now() - start;
-    if (elapsed >= warmupNs) break;
-    k = Math.max(1, Math.min(Math.ceil(opts.targetSampleNs / perCall), k * 16));
-  }
-  return { batch: Math.max(1, Math.round(opts.targetSampleNs / perCall)), perCallNs: perCall, warmupNs: clock.now() - start };
-}
-
-function stopRuleOf(opts: MeasureOptions): StopRule {
-  return { minSamples: opts.minSamples, targetRelCI: opts.targetRelCI, budgetNs: opts.budgetS * 1e9, maxSamples: opts.maxSamples };
-}
-
-/** The stats of a finished sampling: the summary, the batch, and why it stopped. */
-export function statsOf(out: Pick<SamplingOutcome, 'samples' | 'stop'>, batch: number, opts: MeasureOptions): SampleStats {
-  const stats: SampleStats = { unit: 'ns', ...summarize(out.samples), batch, stop: out.stop, noisy: out.stop !== 'converged' };
-  if (opts.keepSamples) stats.samples = out.samples;
+/** The stats of a finished sampling: the summary, the batch, and why it stopped (noisy when it did not converge). */
+export function statsOf(samples: number[], stop: StopReason, batch: number, keepSamples: boolean): SampleStats {
+  const stats: SampleStats = { unit: 'ns', ...summarize(samples), batch, stop, noisy: stop !== 'converged' };
+  if (keepSamples) stats.samples = samples;
   return stats;
 }
 
-/** Measures one invocable. Exceptions thrown by the code under test propagate. */
-export async function measure(
-  name: string,
-  inv: Invocable,
-  opts: MeasureOptions,
-  clock: Clock,
-  onProgress?: (p: SamplingProgress) => void,
-): Promise<Measurement> {
-  const loop = compileBatchLoop(inv);
-  const cal = await calibrate(loop, inv, clock, opts.warmupS * 1e9, opts.targetSampleNs);
-  const source = tinybenchSource(name, loop, cal.batch, inv.async, clock);
+/** Drains a started sampler with the stopping rule: what `assay run` does with every case. */
+export async function drain(sampler: Sampler, opts: MeasureOptions, clock: Clock, onProgress?: (p: SamplingProgress) => void): Promise<Measurement> {
+  const source = { take: (count: number) => sampler.take(count, sampler.batch) };
   const out = await sampleUntilStopped(source, stopRuleOf(opts), clock, onProgress);
-  return { stats: statsOf(out, cal.batch, opts), timer: clock.name, warmupNs: cal.warmupNs, samplingNs: out.elapsedNs };
+  return { stats: statsOf(out.samples, out.stop, sampler.batch, opts.keepSamples), timer: sampler.timer, warmupNs: sampler.warmupNs, samplingNs: out.elapsedNs };
+}
+
+/** Measures work of either kind: warm-up and calibration, then sampling until the rule stops. Exceptions of the code under test propagate. */
+export async function measureWork(name: string, work: MeasurableWork, opts: MeasureOptions, clock: Clock, onProgress?: (p: SamplingProgress) => void): Promise<Measurement> {
+  return drain(await startSampler(name, work, opts, clock), opts, clock, onProgress);
+}
+
+/** Measures one invocable timed by `clock`. */
+export function measure(name: string, inv: Invocable, opts: MeasureOptions, clock: Clock, onProgress?: (p: SamplingProgress) => void): Promise<Measurement> {
+  return measureWork(name, { mode: 'call', fn: inv.fn, async: inv.async }, opts, clock, onProgress);
+}
+
+/**
+ * Measures self-timed work with the same warm-up, batching and stopping rule.
+ * Wall time (from `clock`) drives the warm-up and the budget; the samples are
+ * the work's own readings, divided by the batch size.
+ */
+export function measureSelfTimed(work: SelfTimed, opts: MeasureOptions, clock: Clock, onProgress?: (p: SamplingProgress) => void): Promise<Measurement> {
+  return measureWork(work.timer, { mode: 'timed', timer: work.timer, time: (k) => work.time(k) }, opts, clock, onProgress);
 }

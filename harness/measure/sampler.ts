@@ -1,23 +1,46 @@
-// Sampling on request: a case's work, warmed up and calibrated once, then timed
-// in batches whenever asked, with the same batching code `measure` uses.
-import type { MeasurableWork } from '../run/case-runner.ts';
-import { calibrate, compileBatchLoop, timeBatch } from './batching.ts';
+// A sampler: a case's work, warmed up and calibrated once, then timed in
+// batches whenever asked. `assay run` drains it with the stopping rule in one
+// go; the runner process takes samples when its parent asks, so that two
+// runners can be interleaved. Both go through this one path.
+import { calibrate } from './calibrate.ts';
+import { compileBatchLoop, timeBatch, type Invocable } from './batching.ts';
 import type { Clock } from './clock.ts';
-import { calibrateSelfTimed, type MeasureOptions } from './measure.ts';
+import { tinybenchSampler, type BatchSampler } from './tinybench-source.ts';
+
+/**
+ * Work that times itself, on a device clock the host cannot read directly (GPU
+ * timestamps): `time(k)` runs k iterations back to back and returns their total ns.
+ */
+export interface SelfTimed {
+  timer: string;
+  time(iterations: number): Promise<number>;
+}
+
+/** Work ready to be timed: a call the loop times with its own clock, or work that times itself. */
+export type MeasurableWork = ({ mode: 'call' } & Invocable) | ({ mode: 'timed' } & SelfTimed);
 
 export interface Sampler {
   /** The batch size the warm-up chose. */
   batch: number;
   perCallNs: number;
   warmupNs: number;
+  /** What times the samples: the loop's clock, or the work's own timer. */
   timer: string;
-  /** Times `count` batches of `batch` calls; each sample is ns per call. */
-  take(count: number, batch: number): Promise<number[]>;
+  /** Takes `count` samples of `batch` iterations each; every sample is ns per iteration. */
+  take: BatchSampler;
 }
 
-export async function startSampler(work: MeasurableWork, opts: MeasureOptions, clock: Clock): Promise<Sampler> {
+/** What a sampler needs of the measuring options. */
+export interface SamplerOptions {
+  warmupS: number;
+  targetSampleNs: number;
+}
+
+/** Warms `work` up, picks its batch size, and returns the sampler of it. */
+export async function startSampler(name: string, work: MeasurableWork, opts: SamplerOptions, clock: Clock): Promise<Sampler> {
+  const warmupNs = opts.warmupS * 1e9;
   if (work.mode === 'timed') {
-    const cal = await calibrateSelfTimed(work, opts, clock);
+    const cal = await calibrate((k) => work.time(k), clock, warmupNs, opts.targetSampleNs);
     return {
       ...cal,
       timer: work.timer,
@@ -29,16 +52,6 @@ export async function startSampler(work: MeasurableWork, opts: MeasureOptions, c
     };
   }
   const loop = compileBatchLoop(work);
-  const cal = await calibrate(loop, work, clock, opts.warmupS * 1e9, opts.targetSampleNs);
-  return {
-    batch: cal.batch,
-    perCallNs: cal.perCallNs,
-    warmupNs: cal.warmupNs,
-    timer: clock.name,
-    async take(count, batch) {
-      const out: number[] = [];
-      for (let i = 0; i < count; i++) out.push((await timeBatch(loop, batch, clock, work.async)) / batch);
-      return out;
-    },
-  };
+  const cal = await calibrate((k) => timeBatch(loop, k, clock, work.async), clock, warmupNs, opts.targetSampleNs);
+  return { ...cal, timer: clock.name, take: tinybenchSampler(name, loop, work.async, clock) };
 }

@@ -1,12 +1,17 @@
-// When to stop sampling: the stopping rule, pure over the samples so far and the
-// time spent. Sampling stops once the bootstrap 95% CI of the median is tight
-// enough (after a minimum number of samples), or when the budget runs out.
+// When to stop sampling: the stopping rule, pure over the number of samples,
+// the time spent and the current width of the interval. Sampling stops once the
+// 95% CI is tight enough (after a minimum number of samples), or when the budget
+// or the sample cap runs out. `assay run` asks it of the CI of the median;
+// `assay ab` of the CI of the paired ratio.
 import { bootstrapMedianCI, median, relativeHalfWidth } from '../stats/summary.ts';
+import type { StopReason } from '../model/types.ts';
+
+export type { StopReason };
 
 export interface StopRule {
   /** Samples taken before the CI is first consulted. */
   minSamples: number;
-  /** Target relative half-width of the CI of the median (0.01 is 1%). */
+  /** Target relative half-width of the CI (0.01 is 1%). */
   targetRelCI: number;
   /** Sampling budget in nanoseconds. */
   budgetNs: number;
@@ -18,25 +23,29 @@ export const DEFAULT_MIN_SAMPLES = 10;
 export const DEFAULT_TARGET_REL_CI = 0.01;
 export const DEFAULT_MAX_SAMPLES = 100_000;
 
-export type StopReason = 'converged' | 'budget' | 'max-samples';
-
 export interface StopCheck {
   stop: StopReason | null;
   relCI: number;
 }
 
+/** The decision, given the samples taken, the elapsed time and the interval's relative half-width (Infinity before minSamples). */
+export function decideStop(taken: number, elapsedNs: number, relCI: number, rule: StopRule): StopReason | null {
+  if (taken >= rule.minSamples && relCI <= rule.targetRelCI) return 'converged';
+  if (taken >= rule.maxSamples) return 'max-samples';
+  if (elapsedNs >= rule.budgetNs) return 'budget';
+  return null;
+}
+
+/** The relative half-width of the bootstrap CI of the median: the width `assay run` stops on. */
+export function medianRelCI(samples: ArrayLike<number>): number {
+  return relativeHalfWidth(bootstrapMedianCI(samples), median(samples));
+}
+
 /** Decides whether sampling may stop, given the samples so far and the elapsed sampling time. */
-export function checkStop(samples: ArrayLike<number>, elapsedNs: number, rule: StopRule): StopCheck {
-  let relCI = Infinity;
-  if (samples.length >= rule.minSamples) {
-    // the same resampling as the final summary, so the reported CI is the one the decision saw
-    const ci = bootstrapMedianCI(samples);
-    relCI = relativeHalfWidth(ci, median(samples));
-    if (relCI <= rule.targetRelCI) return { stop: 'converged', relCI };
-  }
-  if (samples.length >= rule.maxSamples) return { stop: 'max-samples', relCI };
-  if (elapsedNs >= rule.budgetNs) return { stop: 'budget', relCI };
-  return { stop: null, relCI };
+export function checkStop(samples: ArrayLike<number>, elapsedNs: number, rule: StopRule, width: (s: ArrayLike<number>) => number = medianRelCI): StopCheck {
+  // the same resampling as the final summary, so the reported CI is the one the decision saw
+  const relCI = samples.length >= rule.minSamples ? width(samples) : Infinity;
+  return { stop: decideStop(samples.length, elapsedNs, relCI, rule), relCI };
 }
 
 /**

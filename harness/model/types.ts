@@ -98,6 +98,9 @@ export interface CaseRef {
 /** Values of a variant's own setting axes, such as `{ threads: 2, ep: 'cpu' }`. */
 export type Settings = Record<string, string | number>;
 
+/** Why sampling stopped: the CI was tight enough, the time budget ran out, or the sample cap was reached. */
+export type StopReason = 'converged' | 'budget' | 'max-samples';
+
 /** The location and spread of a sample set, as the statistics module computes them. */
 export interface Summary {
   /** Number of samples. */
@@ -122,7 +125,7 @@ export interface SampleStats extends Summary {
   /** Iterations timed together in each sample. */
   batch: number;
   /** Why sampling stopped: the CI was tight enough, the time budget ran out, or the sample cap was reached. */
-  stop: 'converged' | 'budget' | 'max-samples';
+  stop: StopReason;
   /** True when sampling stopped before the CI reached the target width. */
   noisy: boolean;
   throughput?: Throughput;
@@ -179,6 +182,8 @@ export interface FailedCase extends CaseBase {
   error: string;
   /** The stage that failed: building or loading the artifact, verifying it, or measuring it. */
   stage?: 'build' | 'verify' | 'measure';
+  /** Where in the user's file the fault lies, when it is known (a compiler error, a syntax error). */
+  location?: { file: string; line?: number; column?: number };
   verify?: VerifyReport;
 }
 /** A case that was not run, with the reason (its backend is unavailable, say). */

@@ -2,20 +2,20 @@
 // verify it again. A failure of the artifact is the case's outcome, never an
 // exception out of the run. Caches what several cases of a run share.
 import { availabilityOf, backendFor } from '../backends/registry.ts';
-import { ArtifactError, type BoundKernel, type Details, type PreparedKernel } from '../backends/backend.ts';
+import { type BoundKernel, type Details, type PreparedKernel } from '../backends/backend.ts';
 import { measuringClock } from '../measure/clock.ts';
-import type { Invocable } from '../measure/batching.ts';
-import { measure, measureSelfTimed, type MeasureOptions, type Measurement, type SelfTimed } from '../measure/measure.ts';
+import { measureWork, type MeasureOptions, type Measurement } from '../measure/measure.ts';
+import type { MeasurableWork } from '../measure/sampler.ts';
 import type { SamplingProgress } from '../measure/sample-loop.ts';
 import { verifyAll, verifyAt, runOnce, type Expectation, type VerifyOutcome } from '../verify/verify.ts';
-import { describeError } from '../model/errors.ts';
+import { ArtifactError, describeError, type Location } from '../model/errors.ts';
+import { displayPath } from '../model/files.ts';
 import { allocateTensors, axisPoints, generateInputs, publicSeed, throughputAt } from '../problem/define.ts';
-import type { RunEvent } from './run.ts';
+import type { RunEvent } from './events.ts';
 import { loadErrorDetail, type LoadedProblem, type PlannedCase, type VariantFile } from './suite.ts';
 import type { ArtifactKind, CaseRef, CaseResult, FailedCase, MeasuredCase, Problem, Settings, Tensors, VerifyReport } from '../model/types.ts';
 
-/** Work ready to be timed: a call the loop times with its own clock, or work that times itself. */
-export type MeasurableWork = ({ mode: 'call' } & Invocable) | ({ mode: 'timed' } & SelfTimed);
+export type { MeasurableWork };
 
 /**
  * Measures one case's work once it is verified and bound. The default takes all
@@ -26,8 +26,7 @@ export type Measurer = (ref: CaseRef, work: MeasurableWork, onProgress: (p: Samp
 
 /** Measures in one go, with the measuring clock: what `assay run` does. */
 export function defaultMeasurer(mopts: MeasureOptions): Measurer {
-  return (ref, work, onProgress) =>
-    work.mode === 'call' ? measure(ref.id, work, mopts, measuringClock(), onProgress) : measureSelfTimed(work, mopts, measuringClock(), onProgress);
+  return (ref, work, onProgress) => measureWork(ref.id, work, mopts, measuringClock(), onProgress);
 }
 
 /** Runs the cases of one run, caching what they share: loaded kernels, their verification, and each problem's expected outputs. */
@@ -116,7 +115,7 @@ export class CaseRunner {
       }
     } catch (e) {
       if (!(e instanceof CaseFailure)) throw e;
-      return { ...ref, state: 'failed', stage: e.stage, error: e.message, ...(e.verify ? { verify: e.verify } : {}), ...nonEmpty(details) };
+      return { ...ref, state: 'failed', stage: e.stage, error: e.message, ...(e.location ? { location: e.location } : {}), ...(e.verify ? { verify: e.verify } : {}), ...nonEmpty(details) };
     }
   }
 
@@ -181,6 +180,7 @@ class CaseFailure extends Error {
     readonly stage: Stage,
     message: string,
     readonly verify?: VerifyReport,
+    readonly location?: Location,
   ) {
     super(message);
   }
@@ -195,7 +195,7 @@ async function step<T>(stage: Stage, what: string | ((e: unknown) => string), f:
     return await f();
   } catch (e) {
     if (e instanceof CaseFailure) throw e;
-    throw new CaseFailure(stage, typeof what === 'function' ? what(e) : `${what}: ${describeError(e)}`);
+    throw new CaseFailure(stage, typeof what === 'function' ? what(e) : `${what}: ${describeError(e)}`, undefined, locationOf(e));
   }
 }
 
@@ -208,6 +208,12 @@ async function bindKernel(k: PreparedKernel, exp: Expectation, outputs: Tensors)
   const async = isThenable(first);
   if (async) await first;
   return { mode: 'call', fn: () => k.run(exp.inputs, outputs, exp.params), async };
+}
+
+/** Where an artifact's own error points, when it says. */
+function locationOf(e: unknown): Location | undefined {
+  if (!(e instanceof ArtifactError)) return undefined;
+  return { file: displayPath(e.file), ...(e.line !== undefined ? { line: e.line } : {}), ...(e.column !== undefined ? { column: e.column } : {}) };
 }
 
 /** The message for a variant that could not be built or loaded, pointing at its file and line. */

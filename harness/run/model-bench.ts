@@ -5,15 +5,15 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import { BackendUnavailableError, describeError, InputError, UsageError } from '../model/errors.ts';
-import { resultHeader, type RunEvent } from './run.ts';
+import { ArtifactError, BackendUnavailableError, describeError, InputError, UsageError } from '../model/errors.ts';
+import type { RunEvent } from './events.ts';
+import { resultHeader, runLoop } from './run.ts';
 import { pointSuffix } from './suite.ts';
 import type { CaseRef, CaseResult, RunResult, Settings } from '../model/types.ts';
 import { captureGit } from '../env/git.ts';
 import { captureMachine } from '../env/machine.ts';
 import { measuringClock } from '../measure/clock.ts';
 import { measure, resolveMeasureOptions, type MeasureOptions } from '../measure/measure.ts';
-import { ArtifactError } from '../backends/backend.ts';
 import { ioInfo, parseShapeOverrides, resolveShapes, synthesize, type IoInfo, type SynthInput } from '../backends/onnx/model-inputs.ts';
 import { epAvailability, KNOWN_EPS, loadOrt } from '../backends/onnx/ort.ts';
 import { OPT_LEVELS, openSession, ortMessage, type OptLevel } from '../backends/onnx/session.ts';
@@ -135,13 +135,11 @@ export async function benchModel(o: ModelBenchOptions): Promise<RunResult> {
   emit({ type: 'plan', cases: refs });
 
   const header = (): Omit<RunResult, 'cases'> => resultHeader(started, { machine, git }, mopts, { backends: ['onnx'], problems: null, paths: [rel], filters: [] });
-  const cases: CaseResult[] = [];
-  for (const [i, ref] of refs.entries()) {
-    const r: CaseResult = o.signal?.aborted ? { ...ref, state: 'skipped', reason: 'the run was interrupted before this case' } : await measureCase(file, ref, plan, mopts, emit, i, refs.length);
-    cases.push(r);
-    emit({ type: 'case-end', result: r, index: i, total: refs.length });
-    o.onProgress?.({ ...header(), cases: [...cases] });
-  }
+  const cases = await runLoop(
+    refs.map((ref) => ({ ref })),
+    ({ ref }, i) => measureCase(file, ref, plan, mopts, emit, i, refs.length),
+    { emit, header, ...(o.signal ? { signal: o.signal } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}) },
+  );
   return { ...header(), cases };
 }
 

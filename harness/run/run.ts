@@ -2,34 +2,23 @@
 // outcomes into one RunResult with the environment it was taken in.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { availabilityOf, ALL_KINDS } from '../backends/registry.ts';
+import { availabilityOf } from '../backends/registry.ts';
 import { captureGit } from '../env/git.ts';
 import { captureMachine } from '../env/machine.ts';
 import { resolveMeasureOptions, type MeasureOptions } from '../measure/measure.ts';
-import type { SamplingProgress } from '../measure/sample-loop.ts';
+import type { RunEvent } from './events.ts';
+import { resolveSelection, type ResolvedSelection, type Selection } from './selection.ts';
 import { CaseRunner, defaultMeasurer } from './case-runner.ts';
 import { BackendUnavailableError, UsageError } from '../model/errors.ts';
 import { applyFilters, findBenchFiles, loadProblems, planBenchCases, planProblemCases, withCandidate, type PlannedCase } from './suite.ts';
 import type { ArtifactKind, CaseRef, CaseResult, RunConfig, RunResult } from '../model/types.ts';
 import { TOOL_VERSION } from '../model/version.ts';
 
-/** What a run is asked to do. Everything is optional; the defaults run the built-in suite. */
-export interface RunOptions {
-  /** Files or folders to search for bench files. When given, only their benchmarks run (plus `problems`, if named). */
-  paths?: string[];
-  /** Substrings of case ids to keep. */
-  filters?: string[];
-  /** Built-in problems to run; all when neither this nor `paths` is given. */
-  problems?: string[];
-  /** Artifact kinds to run; all by default. */
-  backends?: ArtifactKind[];
+/** What a run is asked to do: a selection of cases, and how to measure and report them. */
+export interface RunOptions extends Selection {
   measure?: Partial<MeasureOptions>;
   /** Where relative paths and case ids are resolved; the process's cwd by default. */
   cwd?: string;
-  /** Candidate files measured beside the variants of the one problem named in `problems`. */
-  candidates?: string[];
-  /** A folder of problems to use instead of the built-in `kernels/`. */
-  kernelsDir?: string;
   onEvent?: (e: RunEvent) => void;
   /** Called after every case with the run so far (cases finished up to now), e.g. to save it as it goes. */
   onProgress?: (soFar: RunResult) => void;
@@ -37,51 +26,58 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-/** Progress of a run, for reporters and progress bars. */
-export type RunEvent =
-  | { type: 'plan'; cases: CaseRef[] }
-  | { type: 'case-start'; ref: CaseRef; index: number; total: number; phase: 'verify' | 'measure' }
-  | { type: 'case-progress'; ref: CaseRef; progress: SamplingProgress }
-  | { type: 'case-end'; result: CaseResult; index: number; total: number };
-
 /** Runs the suite and returns its RunResult. Throws only for usage errors (exit 2) or unavailable backends (exit 3). */
 export async function run(opts: RunOptions = {}): Promise<RunResult> {
   const started = new Date();
-  const cwd = opts.cwd ?? process.cwd();
+  const sel = resolveSelection(opts, opts.cwd ?? process.cwd());
   // the environment is read first: a problem with it is reported before any time is spent measuring
   const machine = captureMachine();
-  const git = captureGit(cwd);
+  const git = captureGit(sel.cwd);
   const mopts = resolveMeasureOptions(opts.measure);
-  const kinds = opts.backends?.length ? opts.backends : ALL_KINDS;
-  const paths = (opts.paths ?? []).map((p) => path.resolve(cwd, p));
-  const filters = opts.filters ?? [];
   const emit = opts.onEvent ?? (() => {});
 
-  await requireSomeBackend(opts.backends);
-  const candidates = (opts.candidates ?? []).map((c) => path.resolve(cwd, c));
-  const planned = await planRun({ ...opts, cwd, paths, kinds, filters, candidates });
+  await requireSomeBackend(sel.asked);
+  const planned = await planRun(sel);
   emit({ type: 'plan', cases: planned.map((c) => c.ref) });
 
   const header = (): Omit<RunResult, 'cases'> =>
     resultHeader(started, { machine, git }, mopts, {
-      backends: kinds,
-      problems: opts.problems ?? null,
-      paths: paths.map((p) => path.relative(cwd, p) || '.'),
-      filters,
-      ...(candidates.length ? { candidates: candidates.map((c) => path.basename(c)) } : {}),
+      backends: sel.kinds,
+      problems: sel.problems ?? null,
+      paths: sel.paths.map((p) => path.relative(sel.cwd, p) || '.'),
+      filters: sel.filters,
+      ...(sel.candidates.length ? { candidates: sel.candidates.map((c) => path.basename(c)) } : {}),
     });
 
-  const results: CaseResult[] = [];
   const ctx = new CaseRunner(defaultMeasurer(mopts), emit, planned.length);
-  for (const [i, pc] of planned.entries()) {
-    const r: CaseResult = opts.signal?.aborted ? { ...pc.ref, state: 'skipped', reason: 'the run was interrupted before this case' } : await ctx.runCase(pc, i);
-    results.push(r);
-    emit({ type: 'case-end', result: r, index: i, total: planned.length });
-    opts.onProgress?.({ ...header(), cases: [...results] });
+  let results: CaseResult[];
+  try {
+    results = await runLoop(planned, (pc, i) => ctx.runCase(pc, i), { emit, header, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+  } finally {
+    await ctx.dispose();
   }
-  await ctx.dispose();
   addSpeedups(results, planned);
   return { ...header(), cases: results };
+}
+
+/**
+ * The run loop, one for `assay run` and `assay model`: each case in order,
+ * skipped once the run is aborted, with its end announced and the run so far
+ * handed on after it.
+ */
+export async function runLoop<T extends { ref: CaseRef }>(
+  items: T[],
+  runOne: (item: T, index: number) => Promise<CaseResult>,
+  o: { emit: (e: RunEvent) => void; header: () => Omit<RunResult, 'cases'>; signal?: AbortSignal; onProgress?: (soFar: RunResult) => void },
+): Promise<CaseResult[]> {
+  const results: CaseResult[] = [];
+  for (const [i, item] of items.entries()) {
+    const r: CaseResult = o.signal?.aborted ? { ...item.ref, state: 'skipped', reason: 'the run was interrupted before this case' } : await runOne(item, i);
+    results.push(r);
+    o.emit({ type: 'case-end', result: r, index: i, total: items.length });
+    o.onProgress?.({ ...o.header(), cases: [...results] });
+  }
+  return results;
 }
 
 /** Everything of a RunResult but its cases, finished now: shared by `assay run` and `assay model`. */
@@ -101,18 +97,8 @@ export function resultHeader(
   };
 }
 
-interface Plan {
-  cwd: string;
-  paths: string[];
-  kinds: ArtifactKind[];
-  filters: string[];
-  problems?: string[];
-  candidates?: string[];
-  kernelsDir?: string;
-}
-
 /** Resolves what to run into an ordered list of cases. */
-export async function planRun(p: Plan): Promise<PlannedCase[]> {
+export async function planRun(p: ResolvedSelection): Promise<PlannedCase[]> {
   const wantProblems = p.problems !== undefined || p.paths.length === 0;
   let cases: PlannedCase[] = [];
   if (wantProblems) {
@@ -124,7 +110,7 @@ export async function planRun(p: Plan): Promise<PlannedCase[]> {
       if (unknown.length) throw new UsageError(`unknown problem ${unknown.map((u) => `"${u}"`).join(', ')}; known problems: ${known.join(', ')}`);
       problems = problems.filter((x) => p.problems!.includes(x.problem.name));
     }
-    if (p.candidates?.length) {
+    if (p.candidates.length) {
       if (problems.length !== 1) throw new UsageError('--candidate needs exactly one --problem, the problem the candidate solves');
       let lp = problems[0]!;
       for (const c of p.candidates) lp = await withCandidate(lp, c);

@@ -10,10 +10,11 @@ import { displayPath } from '../model/files.ts';
 import { InputError, UsageError } from '../model/errors.ts';
 import { axisPoints, formatParams } from '../problem/define.ts';
 import type { ArtifactKind, CaseRef, Params, Problem, ProblemSpec, Settings } from '../model/types.ts';
+import { packageRoot } from '../model/paths.ts';
 
 /** The package's own `kernels/` folder, where the built-in problems live. */
 export function builtinKernelsDir(): string {
-  return fileURLToPath(new URL('../../kernels/', import.meta.url));
+  return path.join(packageRoot(), 'kernels');
 }
 
 /** A variant file of a problem. */

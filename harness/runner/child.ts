@@ -2,11 +2,10 @@
 // with its working folder as the project whose cases it measures. The measuring
 // clock is imported first, before any bench file or variant can load.
 import '../measure/clock.ts';
-import path from 'node:path';
-import { ALL_KINDS } from '../backends/registry.ts';
 import { CaseRunner, defaultMeasurer, type MeasurableWork, type Measurer } from '../run/case-runner.ts';
 import { describeError, exitCodeOf } from '../model/errors.ts';
 import { planRun } from '../run/run.ts';
+import { resolveSelection } from '../run/selection.ts';
 import type { PlannedCase } from '../run/suite.ts';
 import type { CaseResult } from '../model/types.ts';
 import { TOOL_VERSION } from '../model/version.ts';
@@ -47,7 +46,7 @@ let index = 0;
 const measurer: Measurer = async (ref, work: MeasurableWork, onProgress) => {
   const rc = remote;
   if (!rc || rc.id !== ref.id) return defaultMeasurer(mopts)(ref, work, onProgress);
-  const sampler = await startSampler(work, mopts, measuringClock());
+  const sampler = await startSampler(ref.id, work, mopts, measuringClock());
   rc.sampler = sampler;
   rc.batch = sampler.batch;
   const done = new Promise<Measurement>((resolve, reject) => {
@@ -70,15 +69,7 @@ async function handle(m: Request): Promise<void> {
       const o = m.options;
       const cwd = process.cwd();
       mopts = resolveMeasureOptions({ ...o.measure, keepSamples: true });
-      const cases = await planRun({
-        cwd,
-        paths: (o.paths ?? []).map((p) => path.resolve(cwd, p)),
-        kinds: o.backends?.length ? o.backends : ALL_KINDS,
-        filters: o.filters ?? [],
-        ...(o.problems?.length ? { problems: o.problems } : {}),
-        ...(o.candidates?.length ? { candidates: o.candidates.map((c) => path.resolve(cwd, c)) } : {}),
-        ...(o.kernelsDir ? { kernelsDir: path.resolve(cwd, o.kernelsDir) } : {}),
-      });
+      const cases = await planRun(resolveSelection(o, cwd));
       await runner?.dispose();
       planned = new Map(cases.map((c) => [c.ref.id, c]));
       runner = new CaseRunner(measurer, (e) => {
@@ -119,7 +110,7 @@ async function handle(m: Request): Promise<void> {
         rc.fail!(new Error('finished before any sample was taken'));
         return;
       }
-      rc.finish!({ stats: statsOf({ samples: rc.samples, stop: m.stop }, rc.batch, mopts), timer: rc.sampler!.timer, warmupNs: rc.sampler!.warmupNs, samplingNs: 0 });
+      rc.finish!({ stats: statsOf(rc.samples, m.stop, rc.batch, mopts.keepSamples), timer: rc.sampler!.timer, warmupNs: rc.sampler!.warmupNs, samplingNs: 0 });
       return;
     }
     case 'run': {

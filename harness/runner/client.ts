@@ -2,8 +2,9 @@
 // working folder and sends it typed requests, each answered by a promise. If the
 // process dies, every pending request fails with what it printed last.
 import { fork, type ChildProcess } from 'node:child_process';
+import { EXIT } from '../model/errors.ts';
 import { fileURLToPath } from 'node:url';
-import type { CaseRef, CaseResult } from '../model/types.ts';
+import type { CaseRef, CaseResult, StopReason } from '../model/types.ts';
 import { isMessage, PROTOCOL_VERSION, type PlanOptions, type Reply, type Request } from './protocol.ts';
 
 const ENTRY = fileURLToPath(new URL('./child.mjs', import.meta.url));
@@ -25,7 +26,7 @@ export interface RunnerSpawnOptions {
 export class RunnerError extends Error {
   constructor(
     message: string,
-    readonly exitCode = 2,
+    readonly exitCode: number = EXIT.internal,
   ) {
     super(message);
     this.name = 'RunnerError';
@@ -146,7 +147,7 @@ export class RunnerClient {
     return r.type === 'result' ? r.result : expect(r, 'samples').samples;
   }
 
-  async finish(caseId: string, stop: 'converged' | 'budget' | 'max-samples'): Promise<CaseResult> {
+  async finish(caseId: string, stop: StopReason): Promise<CaseResult> {
     return expect(await this.request({ type: 'finish', case: caseId, stop }), 'result').result;
   }
 

@@ -2,21 +2,15 @@
 // executes cases on request. Every request carries an `id`, and every reply
 // carries the id of the request it answers. Messages are plain JSON, so the same
 // protocol can travel over Node's IPC channel (as today) or any line stream.
-import type { CaseRef, CaseResult, ArtifactKind } from '../model/types.ts';
+import type { CaseRef, CaseResult, StopReason } from '../model/types.ts';
+import type { Selection } from '../run/selection.ts';
 import type { MeasureOptions } from '../measure/measure.ts';
 
 /** Bumped on any incompatible change; the parent refuses a runner that says another. */
 export const PROTOCOL_VERSION = 1;
 
-/** What to plan: the same selection `assay run` takes. Paths are resolved against the runner's cwd. */
-export interface PlanOptions {
-  paths?: string[];
-  filters?: string[];
-  problems?: string[];
-  backends?: ArtifactKind[];
-  candidates?: string[];
-  /** A folder of problems to use instead of Assay's built-in `kernels/`. */
-  kernelsDir?: string;
+/** What to plan: the same selection `assay run` takes, resolved against the runner's cwd; and how to measure. */
+export interface PlanOptions extends Selection {
   measure?: Partial<MeasureOptions>;
 }
 
@@ -29,7 +23,7 @@ export type Request =
   /** Take `count` samples of the prepared case at `batch` calls each; replied to with `samples`, or `result` when the code threw. */
   | { type: 'sample'; id: number; case: string; count: number; batch: number }
   /** End the prepared case's sampling (`stop` says why); it is verified again and replied to with `result`. */
-  | { type: 'finish'; id: number; case: string; stop: 'converged' | 'budget' | 'max-samples' }
+  | { type: 'finish'; id: number; case: string; stop: StopReason }
   /** Run one case whole, as `assay run` would (warm-up, stopping rule and all); `progress` along the way, then `result`. */
   | { type: 'run'; id: number; case: string }
   /** Release everything and exit. */

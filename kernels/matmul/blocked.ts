@@ -1,6 +1,6 @@
 // matmul in k-slabs with a 2×4 register tile: each b element loaded feeds two rows of c,
 // each accumulator update carries four products, and a slab of b stays in cache across rows.
-import type { Params, Tensors } from '../../harness/model/types.ts';
+import type { Params, Tensors } from 'assay';
 
 /** Rows of b per slab, a multiple of 4: 64 rows of a 512-wide b are 128 KiB, well inside L2. */
 const KB = 64;

@@ -1,6 +1,6 @@
 // matmul in i-k-j order, four rows of b per pass: the inner loop has unit stride, and
 // each float64 accumulator is loaded and stored once per four multiply-adds, not once per one.
-import type { Params, Tensors } from '../../harness/model/types.ts';
+import type { Params, Tensors } from 'assay';
 
 // Scratch buffers are kept between calls and reused while n stays the same: allocating
 // a few hundred KiB per call costs page faults and GC work that would be measured too.

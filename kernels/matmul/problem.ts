@@ -1,6 +1,6 @@
 // matmul, c = a·b for square fp32 matrices: compute-bound when done well, so it shows
 // how much of a machine's arithmetic a backend can reach and how it uses the caches.
-import { defineProblem, mixedFloats } from '../../harness/problem/define.ts';
+import { defineProblem, mixedFloats } from 'assay';
 
 export default defineProblem({
   name: 'matmul',

@@ -1,6 +1,6 @@
 // The matmul oracle and baseline: the definition, one float64 dot product of a row
 // of a and a column of b per element of c, so c carries only its fp32 rounding.
-import type { Params, Tensors } from '../../harness/model/types.ts';
+import type { Params, Tensors } from 'assay';
 
 export default function reference(inputs: Tensors, outputs: Tensors, params: Params): void {
   const a = inputs.a as Float32Array;

@@ -1,6 +1,6 @@
 // prefix-sum, the inclusive scan out[i] = x[0] + ... + x[i]: every output depends on
 // all earlier inputs, so it is a test of how a backend handles a serial dependency.
-import { defineProblem, mixedFloats } from '../../harness/problem/define.ts';
+import { defineProblem, mixedFloats } from 'assay';
 
 export default defineProblem({
   name: 'prefix-sum',

@@ -1,6 +1,6 @@
 // Scan four elements at a time: their partial sums are formed off the critical path,
 // so the running total takes one dependent addition per four elements, not four.
-import type { Params, Tensors } from '../../harness/model/types.ts';
+import type { Params, Tensors } from 'assay';
 
 // The loop takes typed arrays, not the tensors objects: its optimized code then depends
 // on nothing that changes from one case to the next, which would deoptimize it.

@@ -1,6 +1,6 @@
 // Pairwise summation over blocks: halves are summed separately and then added, so
 // error grows with log n rather than n, and each leaf block keeps four accumulators busy.
-import type { Params, Tensors } from '../../harness/model/types.ts';
+import type { Params, Tensors } from 'assay';
 
 /** Leaves this small fit in L1 and are long enough that the recursion costs little. */
 const LEAF = 512;

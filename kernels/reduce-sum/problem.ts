@@ -1,6 +1,6 @@
 // reduce-sum, out[0] = Σ x: a reduction, whose speed depends on breaking the chain
 // of dependent additions and whose accuracy depends on the order of those additions.
-import { defineProblem, mixedFloats } from '../../harness/problem/define.ts';
+import { defineProblem, mixedFloats } from 'assay';
 
 export default defineProblem({
   name: 'reduce-sum',

@@ -1,6 +1,6 @@
 // The reduce-sum oracle and baseline: one running sum, left to right, in float64,
 // whose rounding error is far below the fp32 rounding of the result.
-import type { Params, Tensors } from '../../harness/model/types.ts';
+import type { Params, Tensors } from 'assay';
 
 export default function reference(inputs: Tensors, outputs: Tensors, _params: Params): void {
   const x = inputs.x as Float32Array;

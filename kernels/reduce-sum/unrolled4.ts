@@ -1,6 +1,6 @@
 // Sum with four independent float64 accumulators: each addition no longer waits
 // for the previous one, so four run in flight instead of one.
-import type { Params, Tensors } from '../../harness/model/types.ts';
+import type { Params, Tensors } from 'assay';
 
 // The loop takes typed arrays, not the tensors objects: its optimized code then depends
 // on nothing that changes from one case to the next, which would deoptimize it.

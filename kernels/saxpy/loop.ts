@@ -1,6 +1,6 @@
 // saxpy as a plain indexed loop over locals: no callback per element and no
 // temporary array, so V8 compiles it to a tight load-multiply-add-store loop.
-import type { Params, Tensors } from '../../harness/model/types.ts';
+import type { Params, Tensors } from 'assay';
 
 // The loop takes typed arrays, not the tensors objects: its optimized code then depends
 // on nothing that changes from one case to the next, which would deoptimize it.

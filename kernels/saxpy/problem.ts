@@ -1,6 +1,6 @@
 // saxpy, out = a·x + y: the smallest memory-bound kernel, so its time shows the
 // memory bandwidth a backend reaches and what one call costs.
-import { defineProblem, mixedFloats } from '../../harness/problem/define.ts';
+import { defineProblem, mixedFloats } from 'assay';
 
 export default defineProblem({
   name: 'saxpy',

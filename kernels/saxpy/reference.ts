@@ -1,6 +1,6 @@
 // The saxpy oracle and baseline: one expression per element, computed in float64
 // and rounded once when stored, so its only error is the final fp32 rounding.
-import type { Params, Tensors } from '../../harness/model/types.ts';
+import type { Params, Tensors } from 'assay';
 
 export default function reference(inputs: Tensors, outputs: Tensors, _params: Params): void {
   const a = inputs.a![0]!;

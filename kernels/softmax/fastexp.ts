@@ -1,6 +1,6 @@
 // Softmax with exp computed inline as 2^k · e^r, |r| <= ln2/2, by a degree-7 polynomial:
 // accurate to about 1e-8 relative, below fp32's rounding, and about twice as fast as Math.exp.
-import type { Params, Tensors } from '../../harness/model/types.ts';
+import type { Params, Tensors } from 'assay';
 
 /** Below this, e^d / sum (sum >= 1) is under half the smallest fp32 subnormal, so it rounds to 0. */
 const UNDERFLOW = -104;

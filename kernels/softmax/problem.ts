@@ -1,6 +1,6 @@
 // softmax along each row, out = exp(x - max) / Σ exp(x - max): a mix of a reduction,
 // a transcendental per element and a normalisation, where stability is part of correctness.
-import { defineProblem, mixedFloats } from '../../harness/problem/define.ts';
+import { defineProblem, mixedFloats } from 'assay';
 
 /** Rows scaled this much make the output peaked, so small relative errors in exp show. */
 const PEAKED_SCALE = 50;

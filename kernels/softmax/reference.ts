@@ -1,6 +1,6 @@
 // The softmax oracle and baseline: the textbook three passes per row (max, exp and
 // sum, divide), all in float64, so the output carries only its fp32 rounding.
-import type { Params, Tensors } from '../../harness/model/types.ts';
+import type { Params, Tensors } from 'assay';
 
 export default function reference(inputs: Tensors, outputs: Tensors, params: Params): void {
   const x = inputs.x as Float32Array;

@@ -1,7 +1,6 @@
 // sort, fp32 ascending: no arithmetic at all, so it measures memory traffic and
 // branching; the output is fully determined, so it must match exactly.
-import { defineProblem } from '../../harness/problem/define.ts';
-import type { Rng } from '../../harness/model/types.ts';
+import { defineProblem, type Rng } from 'assay';
 
 /** Values with a wide spread of exponents, many duplicates, and both zeros. */
 function sortInput(rng: Rng, n: number): Float32Array {

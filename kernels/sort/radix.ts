@@ -1,6 +1,6 @@
 // LSD radix sort on the fp32 bit patterns, three passes of 11 bits: linear time, no
 // comparisons, and the bit patterns are flipped so unsigned order is numeric order.
-import type { Params, Tensors } from '../../harness/model/types.ts';
+import type { Params, Tensors } from 'assay';
 
 const BITS = 11;
 const BUCKETS = 1 << BITS;

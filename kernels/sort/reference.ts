@@ -1,6 +1,6 @@
 // The sort oracle and baseline: the values as plain numbers, sorted with an explicit
 // numeric comparator that also puts -0 before +0, then copied into out.
-import type { Params, Tensors } from '../../harness/model/types.ts';
+import type { Params, Tensors } from 'assay';
 
 function ascending(p: number, q: number): number {
   if (p !== q) return p < q ? -1 : 1;

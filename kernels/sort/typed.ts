@@ -1,6 +1,6 @@
 // Sort by copying into out and calling the engine's typed-array sort, which needs no
 // comparator calls back into JS and orders -0 before +0 by itself.
-import type { Params, Tensors } from '../../harness/model/types.ts';
+import type { Params, Tensors } from 'assay';
 
 export default function typed(inputs: Tensors, outputs: Tensors, _params: Params): void {
   const out = outputs.out as Float32Array;

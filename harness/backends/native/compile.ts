@@ -13,7 +13,8 @@ import { displayPath } from '../../model/files.ts';
 import { promisify } from 'node:util';
 import { cPrototype } from '../../problem/signature.ts';
 import type { ProblemSpec } from '../../model/types.ts';
-import { ArtifactError } from '../backend.ts';
+import { ArtifactError } from '../../model/errors.ts';
+import { projectDataDir } from '../../model/paths.ts';
 
 const run = promisify(execFile);
 
@@ -55,9 +56,9 @@ export function compilerIdentity(compiler: string): string | null {
   return identities.get(compiler)!;
 }
 
-/** The scratch folder compiled kernels are cached under: ASSAY_CACHE_DIR, else .assay/ in the working folder. */
+/** The folder compiled kernels are cached under: `native/` in the project's data folder. */
 export function cacheDir(): string {
-  return path.resolve(process.env.ASSAY_CACHE_DIR || '.assay', 'native');
+  return projectDataDir(process.cwd(), 'native');
 }
 
 export interface CompiledKernel {

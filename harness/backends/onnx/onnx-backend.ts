@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { Params, Settings, Tensors } from '../../model/types.ts';
-import { ArtifactError, type Backend, type BoundKernel, type PrepareOptions, type PreparedKernel } from '../backend.ts';
+import { ArtifactError } from '../../model/errors.ts';
+import { type Backend, type BoundKernel, type PrepareOptions, type PreparedKernel } from '../backend.ts';
 import { availableEps, epAvailability, loadOrt, type Ort } from './ort.ts';
 import { EP_METADATA_KEY, readMetadataProps } from './model-metadata.ts';
 import { openSession, ortMessage, ortTypeOf, tensorOver } from './session.ts';

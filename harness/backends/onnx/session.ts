@@ -2,7 +2,7 @@
 // a run feeds and fetches. Shared by the onnx backend and `assay model`.
 import { readFileSync } from 'node:fs';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import { ArtifactError } from '../backend.ts';
+import { ArtifactError } from '../../model/errors.ts';
 import { encodeModel } from './onnx-model.ts';
 import { loadOrt, type Ort } from './ort.ts';
 

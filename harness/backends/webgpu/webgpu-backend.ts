@@ -4,7 +4,8 @@
 // k dispatches per sample on the GPU (timestamp queries) or from submit to done.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ArtifactError, type Availability, type Backend, type BoundKernel, type Details, type PrepareOptions, type PreparedKernel } from '../backend.ts';
+import { ArtifactError } from '../../model/errors.ts';
+import { type Availability, type Backend, type BoundKernel, type Details, type PrepareOptions, type PreparedKernel } from '../backend.ts';
 import { axisPoints } from '../../problem/define.ts';
 import { displayPath } from '../../model/files.ts';
 import type { Params, ProblemSpec, Tensors } from '../../model/types.ts';

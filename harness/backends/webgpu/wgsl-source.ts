@@ -2,7 +2,7 @@
 // `@dispatch` grid, and for multi-pass kernels `@pass` and `@scratch`), its
 // compute entry points, and its `@group(0)` bindings checked against the
 // problem's layout. Each fault is an ArtifactError that says what, where, and how to fix it.
-import { ArtifactError } from '../backend.ts';
+import { ArtifactError } from '../../model/errors.ts';
 import { compileExpr, ExprError, type CompiledExpr } from '../../problem/expr.ts';
 import { displayPath } from '../../model/files.ts';
 import { wgslBindings, type WgslBinding } from '../../problem/signature.ts';

@@ -6,16 +6,17 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkout, repoRoot, resolveRevision } from '../../ab/checkout.ts';
 import { DEFAULT_PROCESSES, interleave } from '../../ab/interleave.ts';
-import { BackendUnavailableError, EXIT, UsageError } from '../../model/errors.ts';
+import { BackendUnavailableError, EXIT, InternalError, UsageError } from '../../model/errors.ts';
+import type { Outcome } from '../exit.ts';
 import { RunnerClient, RunnerError } from '../../runner/client.ts';
 import type { PlanOptions } from '../../runner/protocol.ts';
 import { makeComparison } from '../../stats/compare.ts';
 import { backendsOption, budgetOption, listOption, parseOrUsage } from '../args.ts';
-import { listenForInterrupt, EXIT_INTERRUPTED } from '../interrupt.ts';
+import { listenForInterrupt } from '../interrupt.ts';
 import { createProgress } from '../progress.ts';
 import { reportComparison, VERDICT_OPTIONS, verdictSettings } from '../verdict-options.ts';
 
-export async function abCommand(args: string[]): Promise<number> {
+export async function abCommand(args: string[]): Promise<Outcome> {
   const { values, positionals } = parseOrUsage(
     () =>
       parseArgs({
@@ -121,12 +122,14 @@ export async function abCommand(args: string[]): Promise<number> {
     failOn: s.failOn,
     ...(s.threshold !== undefined ? { threshold: s.threshold } : {}),
   });
-  const code = reportComparison(cmp, s);
-  return result.interrupted ? EXIT_INTERRUPTED : code === EXIT.ok ? EXIT.ok : code;
+  reportComparison(cmp, s);
+  return { kind: 'comparison', comparison: cmp, interrupted: result.interrupted };
 }
 
-/** A runner's error as the CLI error of the same exit code (2 usage or input, 3 backend unavailable). */
+/** A runner's error as the CLI error of the same exit code (2 usage or input, 3 backend unavailable, 4 Assay failed). */
 function asCliError(e: unknown): unknown {
   if (!(e instanceof RunnerError)) return e;
-  return e.exitCode === EXIT.unavailable ? new BackendUnavailableError(e.message) : new UsageError(e.message);
+  if (e.exitCode === EXIT.unavailable) return new BackendUnavailableError(e.message);
+  if (e.exitCode === EXIT.usage) return new UsageError(e.message);
+  return new InternalError(e.message, { cause: e });
 }

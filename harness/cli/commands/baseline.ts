@@ -7,8 +7,9 @@ import { captureMachine } from '../../env/machine.ts';
 import { renderConsole } from '../../report/console.ts';
 import { baselinesRoot, deleteBaseline, listBaselines, loadBaseline, rel } from '../../store/baselines.ts';
 import { parseOrUsage } from '../args.ts';
+import { DONE, type Outcome } from '../exit.ts';
 
-export async function baselineCommand(args: string[]): Promise<number> {
+export async function baselineCommand(args: string[]): Promise<Outcome> {
   const { values, positionals } = parseOrUsage(
     () => parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, machine: { type: 'string' }, 'allow-machine-mismatch': { type: 'boolean' } } }),
     'baseline',
@@ -23,18 +24,18 @@ export async function baselineCommand(args: string[]): Promise<number> {
       const all = listBaselines(root).filter((b) => values.machine === undefined || b.machine === values.machine);
       if (values.json) {
         process.stdout.write(`${JSON.stringify(all.map((b) => ({ ...b, file: rel(b.file), this_machine: b.machine === machine.id })), null, 2)}\n`);
-        return 0;
+        return DONE;
       }
       if (all.length === 0) {
         process.stdout.write(`no baselines under ${rel(root)}; \`assay run --save-baseline NAME\` saves one\n`);
-        return 0;
+        return DONE;
       }
       for (const b of all) {
         const where = b.machine === machine.id ? 'this machine' : `machine ${b.machine}`;
         const what = b.error ? `UNREADABLE: ${b.error}` : `${b.cases} cases, saved ${b.saved_at}${b.git ? `, git ${b.git.slice(0, 10)}` : ''}`;
         process.stdout.write(`${b.name.padEnd(20)} ${where.padEnd(34)} ${what}\n`);
       }
-      return 0;
+      return DONE;
     }
     case 'show': {
       if (!name) throw new UsageError('baseline show NAME');
@@ -42,13 +43,13 @@ export async function baselineCommand(args: string[]): Promise<number> {
       const { run, file } = loadBaseline(name, { root, machine: machineFor, allowMismatch: Boolean(values['allow-machine-mismatch'] || values.machine) });
       if (values.json) process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
       else process.stdout.write(`baseline "${name}" (${path.relative(process.cwd(), file)}), saved ${run.baseline?.saved_at ?? run.finished_at}\n${renderConsole(run)}`);
-      return 0;
+      return DONE;
     }
     case 'delete': {
       if (!name) throw new UsageError('baseline delete NAME');
       const file = deleteBaseline(name, root, machineId);
       process.stderr.write(`deleted ${rel(file)}\n`);
-      return 0;
+      return DONE;
     }
     default:
       throw new UsageError(`baseline: expected list, show NAME or delete NAME${sub ? `, not "${sub}"` : ''}`);

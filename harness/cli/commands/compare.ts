@@ -5,15 +5,15 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../../model/errors.ts';
 import { captureMachine } from '../../env/machine.ts';
-import { compareCases, makeComparison } from '../../stats/compare.ts';
 import { baselinesRoot } from '../../store/baselines.ts';
-import { checkSameMachine } from '../../store/machine-check.ts';
+import { compare } from '../../store/compare-runs.ts';
 import { parseRunResult } from '../../store/read-result.ts';
 import { loadSide, type LoadedSide } from '../../store/resolve.ts';
 import { parseOrUsage } from '../args.ts';
+import type { Outcome } from '../exit.ts';
 import { reportComparison, VERDICT_OPTIONS, verdictSettings } from '../verdict-options.ts';
 
-export async function compareCommand(args: string[]): Promise<number> {
+export async function compareCommand(args: string[]): Promise<Outcome> {
   const { values, positionals } = parseOrUsage(() => parseArgs({ args, allowPositionals: true, options: { ...VERDICT_OPTIONS } }), 'compare');
   if (positionals.length < 1 || positionals.length > 2) throw new UsageError('compare takes BASE and optionally HEAD: baseline names or result files (HEAD from stdin when omitted)');
   const s = verdictSettings(values);
@@ -23,16 +23,16 @@ export async function compareCommand(args: string[]): Promise<number> {
   const base = loadSide(positionals[0]!, opts);
   const head: LoadedSide = positionals[1] !== undefined ? loadSide(positionals[1], opts) : await stdinSide();
   // baselines were checked against this machine as they loaded; two files are checked against each other
-  checkSameMachine(`${base.isBaseline ? 'baseline' : 'result file'} ${base.label}`, base.run.machine, head.run.machine, s.allowMismatch);
-  const cases = compareCases(base.run.cases, head.run.cases, s.threshold !== undefined ? { threshold: s.threshold } : {});
-  const cmp = makeComparison(cases, {
-    mode: 'stored',
-    base: { label: base.label, machine: base.run.machine.id, git: base.run.git?.sha ?? null },
-    head: { label: head.label, machine: head.run.machine.id, git: head.run.git?.sha ?? null },
+  const cmp = compare(base.run, head.run, {
+    baseLabel: base.label,
+    baseDescription: `${base.isBaseline ? 'baseline' : 'result file'} ${base.label}`,
+    headLabel: head.label,
     failOn: s.failOn,
+    allowMachineMismatch: s.allowMismatch,
     ...(s.threshold !== undefined ? { threshold: s.threshold } : {}),
   });
-  return reportComparison(cmp, s);
+  reportComparison(cmp, s);
+  return { kind: 'comparison', comparison: cmp };
 }
 
 async function stdinSide(): Promise<LoadedSide> {

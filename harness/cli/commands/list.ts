@@ -4,8 +4,9 @@ import { parseArgs } from 'node:util';
 import { listSuite } from '../../run/listing.ts';
 import { paramsText } from '../../report/format.ts';
 import { parseOrUsage } from '../args.ts';
+import { DONE, type Outcome } from '../exit.ts';
 
-export async function listCommand(args: string[]): Promise<number> {
+export async function listCommand(args: string[]): Promise<Outcome> {
   const { values, positionals } = parseOrUsage(
     () => parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } }),
     'list',
@@ -13,7 +14,7 @@ export async function listCommand(args: string[]): Promise<number> {
   const listing = await listSuite({ paths: positionals });
   if (values.json) {
     process.stdout.write(`${JSON.stringify(listing, null, 2)}\n`);
-    return 0;
+    return DONE;
   }
   const out: string[] = ['Backends on this machine:'];
   for (const b of listing.backends) {
@@ -31,7 +32,7 @@ export async function listCommand(args: string[]): Promise<number> {
     for (const b of listing.bench) out.push(`  ${b.id}`);
   }
   process.stdout.write(`${out.join('\n')}\n`);
-  return 0;
+  return DONE;
 }
 
 /** A backend's facts, one `key: value` line each; objects (limits) as `name=value` lists. */

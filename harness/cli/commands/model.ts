@@ -4,16 +4,17 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchModel } from '../../run/model-bench.ts';
 import type { OptLevel } from '../../backends/onnx/session.ts';
-import { EXIT, UsageError } from '../../model/errors.ts';
+import { UsageError } from '../../model/errors.ts';
+import type { Outcome } from '../exit.ts';
 import { renderJson } from '../../report/json.ts';
 import { renderModelTable } from '../../report/model-table.ts';
 import { budgetOption, listOption, parseOrUsage } from '../args.ts';
 import { writeOutput } from '../output.ts';
 import { progressiveJson } from '../partial.ts';
-import { listenForInterrupt, EXIT_INTERRUPTED } from '../interrupt.ts';
+import { listenForInterrupt } from '../interrupt.ts';
 import { createProgress } from '../progress.ts';
 
-export async function modelCommand(args: string[]): Promise<number> {
+export async function modelCommand(args: string[]): Promise<Outcome> {
   const { values, positionals } = parseOrUsage(
     () =>
       parseArgs({
@@ -74,6 +75,5 @@ export async function modelCommand(args: string[]): Promise<number> {
     writeOutput(values.json, renderJson(result));
     if (!toStdout) process.stderr.write(`wrote json to ${path.relative(process.cwd(), path.resolve(values.json))}\n`);
   }
-  if (interrupt.signal.aborted) return EXIT_INTERRUPTED;
-  return result.cases.some((c) => c.state === 'failed') ? EXIT.regression : EXIT.ok;
+  return { kind: 'run', result, interrupted: interrupt.signal.aborted };
 }

@@ -5,8 +5,9 @@ import { UsageError } from '../../model/errors.ts';
 import { loadProblems } from '../../run/suite.ts';
 import { paramsText } from '../../report/format.ts';
 import { parseOrUsage } from '../args.ts';
+import { DONE, type Outcome } from '../exit.ts';
 
-export async function problemCommand(args: string[]): Promise<number> {
+export async function problemCommand(args: string[]): Promise<Outcome> {
   const { values, positionals } = parseOrUsage(
     () => parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } }),
     'problem',
@@ -19,7 +20,7 @@ export async function problemCommand(args: string[]): Promise<number> {
   const d = describeProblem(lp);
   if (values.json) {
     process.stdout.write(`${JSON.stringify(d, null, 2)}\n`);
-    return 0;
+    return DONE;
   }
   const out = [
     `${d.name}: ${d.description}`,
@@ -48,5 +49,5 @@ export async function problemCommand(args: string[]): Promise<number> {
     `  onnx    ${d.candidate.onnx}`,
   ];
   process.stdout.write(`${out.join('\n')}\n`);
-  return 0;
+  return DONE;
 }

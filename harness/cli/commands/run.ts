@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { EXIT } from '../../model/errors.ts';
+import { unbuiltCandidates, type Outcome } from '../exit.ts';
 import { run } from '../../run/run.ts';
 import { renderConsole } from '../../report/console.ts';
 import { renderJson } from '../../report/json.ts';
@@ -10,15 +10,15 @@ import { renderMarkdown } from '../../report/markdown.ts';
 import { writeOutput } from '../output.ts';
 import { backendsOption, budgetOption, listOption, parseOrUsage } from '../args.ts';
 import { progressiveJson } from '../partial.ts';
-import { listenForInterrupt, EXIT_INTERRUPTED } from '../interrupt.ts';
+import { listenForInterrupt } from '../interrupt.ts';
 import { createProgress } from '../progress.ts';
 import { reportComparison, VERDICT_OPTIONS, verdictSettings } from '../verdict-options.ts';
 import { captureMachine } from '../../env/machine.ts';
-import { compareCases, makeComparison } from '../../stats/compare.ts';
+import { compare } from '../../store/compare-runs.ts';
 import { baselinesRoot, checkBaselineName, loadBaseline, rel, saveBaseline } from '../../store/baselines.ts';
 import type { RunResult } from '../../model/types.ts';
 
-export async function runCommand(args: string[]): Promise<number> {
+export async function runCommand(args: string[]): Promise<Outcome> {
   const { values, positionals } = parseOrUsage(
     () =>
       parseArgs({
@@ -89,31 +89,26 @@ export async function runCommand(args: string[]): Promise<number> {
   for (const [flag, file] of [['json', values.json], ['markdown', values.markdown]] as const) {
     if (file !== undefined && file !== '-') process.stderr.write(`wrote ${flag} to ${path.relative(process.cwd(), path.resolve(file))}\n`);
   }
-  let compared: number = EXIT.ok;
+  let comparison;
   if (baseline) {
-    const cmp = makeComparison(compareCases(baseline.run.cases, result.cases, verdicts.threshold !== undefined ? { threshold: verdicts.threshold } : {}), {
-      mode: 'stored',
-      base: { label: `baseline ${values.baseline}`, machine: baseline.run.machine.id, git: baseline.run.git?.sha ?? null },
-      head: { label: 'this run', machine: result.machine.id, git: result.git.sha },
+    const cmp = compare(baseline.run, result, {
+      baseLabel: `baseline ${values.baseline}`,
+      headLabel: 'this run',
       failOn: verdicts.failOn,
+      allowMachineMismatch: verdicts.allowMismatch,
       ...(verdicts.threshold !== undefined ? { threshold: verdicts.threshold } : {}),
     });
-    compared = reportComparison(cmp, { ...verdicts, stdoutTaken: jsonToStdout || mdToStdout });
+    reportComparison(cmp, { ...verdicts, stdoutTaken: jsonToStdout || mdToStdout });
+    comparison = cmp;
   }
-  if (interrupt.signal.aborted) return EXIT_INTERRUPTED;
+  if (interrupt.signal.aborted) return { kind: 'run', result, interrupted: true };
   if (values['save-baseline'] !== undefined) {
     const file = saveBaseline(result, values['save-baseline'], root);
     process.stderr.write(`saved baseline "${values['save-baseline']}" to ${rel(file)}\n`);
   }
-  // a candidate that does not build is an input error (exit 2), like a bench file that does not load
-  const candidates = result.config.candidates ?? [];
-  const unbuilt = result.cases.filter((c) => c.state === 'failed' && c.stage === 'build' && candidates.includes(c.variant));
-  if (unbuilt.length) {
-    const first = unbuilt[0]!;
-    process.stderr.write(`assay: the candidate did not build:\n${first.state === 'failed' ? first.error : ''}\n`);
-    return EXIT.usage;
-  }
-  return result.cases.some((c) => c.state === 'failed') ? EXIT.regression : compared;
+  const unbuilt = unbuiltCandidates(result)[0];
+  if (unbuilt) process.stderr.write(`assay: the candidate did not build:\n${unbuilt.error}\n`);
+  return { kind: 'run', result, ...(comparison ? { comparison } : {}) };
 }
 
 /** The run without raw samples, for `--json` with `--no-samples` when a baseline kept them. */

@@ -1,6 +1,6 @@
 // `npm run bench:harness`: what Assay, tinybench (defaults) and mitata report,
 // side by side in one process, for an empty function and for work(N) against
-// work(2N), whose true ratio is 2.0. Prints a markdown table for the README.
+// work(2N), whose true ratio is 2.0. Prints a markdown table for docs/results.md.
 import '../harness/measure/clock.ts';
 import { measure as mitataMeasure } from 'mitata';
 import { Bench } from 'tinybench';

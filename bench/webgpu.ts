@@ -2,7 +2,7 @@
 // side in one process on the adapter at hand. For each pair both kernels are bound
 // to the same seeded inputs and their GPU-timed samples are interleaved (A B A B),
 // so that load on the machine hits both alike; the ratio of medians is printed
-// with a bootstrap CI. Prints a markdown table for the README.
+// with a bootstrap CI. Prints a markdown table for docs/results.md.
 import path from 'node:path';
 import { webgpuBackend } from '../harness/backends/webgpu/webgpu-backend.ts';
 import type { BoundKernel } from '../harness/backends/backend.ts';

@@ -18,7 +18,7 @@ export { benchModel, type ModelBenchOptions } from './run/model-bench.ts';
 export { compare, type CompareRunsOptions } from './store/compare-runs.ts';
 export { interleave, type InterleaveOptions, type InterleaveResult } from './ab/interleave.ts';
 export { RunnerClient, type RunnerSpawnOptions } from './runner/client.ts';
-export type { Comparison, CaseComparison, Verdict } from './stats/compare.ts';
+export type { Comparison, CaseComparison, CompareOptions, Verdict } from './stats/compare.ts';
 
 /** Errors and exit codes. */
 export { EXIT, UsageError, InputError, BackendUnavailableError, InternalError } from './model/errors.ts';

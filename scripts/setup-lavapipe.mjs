@@ -17,7 +17,7 @@ import { lavapipeDir, probeAdapter, readManifest } from '../harness/backends/web
 const MODE = (process.env.ASSAY_WEBGPU_SETUP ?? '').toLowerCase();
 const SYSTEM_SOURCES = '/etc/apt/sources.list.d/debian.sources';
 const SYSTEM_LISTS = '/var/lib/apt/lists';
-const FIX = 'WGSL cases will be skipped; `npm run setup:webgpu` retries, and the README section "Set-up" says what it needs';
+const FIX = 'WGSL cases will be skipped; `npm run setup:webgpu` retries, and docs/setup.md says what it needs';
 
 const say = (msg) => process.stderr.write(`assay webgpu setup: ${msg}\n`);
 

@@ -38,8 +38,14 @@ describe('JSON outputs', () => {
     const run = JSON.parse(r.stdout);
     const ref = run.cases.find((c: { variant: string }) => c.variant === 'reference.ts');
     expect(ref.id).toBe('saxpy/reference.ts[n=1000]');
-    expect(ref.speedup).toBe(1);
     expect(ref.stats.samples).toBeUndefined();
+    // every variant's speedup is the reference's median over its own, at the same point
+    type C = { variant: string; params: { n: number }; speedup: number; stats: { median: number } };
+    for (const c of run.cases as C[]) {
+      const refAt = (run.cases as C[]).find((x) => x.variant === 'reference.ts' && x.params.n === c.params.n)!;
+      expect(c.speedup).toBeCloseTo(refAt.stats.median / c.stats.median, 9);
+    }
+    expect(new Set(run.cases.map((c: { speedup: number }) => c.speedup)).size).toBeGreaterThan(1);
     for (const c of run.cases) {
       expect(c.state).toBe('measured');
       expect(c.stats.throughput.gflops).toBeGreaterThan(0);

@@ -58,6 +58,8 @@ Exit codes:
   0  success      1  a case failed verification or threw, or a comparison found a
                    case whose verdict --fail-on names (slower by default)
   2  usage, configuration or input error (including a candidate that does not build)
-  3  a requested backend is unavailable on this machine
+  3  a requested backend or tool is unavailable on this machine
+  4  Assay itself failed (a bug, or a runner that died for no fault of the code
+     under test); the message says so: please report it
   130  interrupted (Ctrl-C): what was measured is still reported
 `;

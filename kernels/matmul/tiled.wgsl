@@ -4,7 +4,7 @@
 // workgroup memory KT = 32 steps of k at a time, as vec4s, so each step of k
 // costs an invocation two vec4 loads for sixteen multiply-adds. (On lavapipe,
 // where workgroup memory is ordinary memory and a barrier switches between
-// coroutines, register-blocked.wgsl is faster; see the README, "Measured performance".)
+// coroutines, register-blocked.wgsl is faster; see docs/results.md.)
 // @dispatch ceil(n / 64), ceil(n / 64), 1
 struct Params { n: u32 }
 @group(0) @binding(0) var<storage, read> a: array<f32>;

@@ -40,7 +40,7 @@ export async function problemCommand(args: string[]): Promise<Outcome> {
     `Variants (reference: ${d.reference}):`,
     ...d.variants.map((v) => `  ${v.name.padEnd(18)} ${v.kind}`),
     '',
-    'Candidate formats (one file; see README "Candidates"):',
+    'Candidate formats (one file; see docs/candidates.md):',
     `  js      ${d.candidate.js}`,
     `  native  a C or C++ source that defines:`,
     `            ${d.candidate.native}`,

@@ -231,6 +231,31 @@ export function compareCases(base: CaseResult[], head: CaseResult[], opts: Compa
   return out;
 }
 
+/**
+ * Why a comparison compared too little to mean anything, or null when it is
+ * fine: no case was measured on both sides, or more than half of the base's
+ * cases are missing from the head. A gate that passes because nothing was
+ * compared is worse than no gate, so callers refuse such a comparison.
+ */
+export function tooLittleInCommon(cases: CaseComparison[], baseLabel = 'base', headLabel = 'head'): string | null {
+  const inBase = cases.filter((c) => c.verdict !== 'new');
+  const missing = inBase.filter((c) => c.verdict === 'missing');
+  const matched = cases.filter((c) => c.verdict !== 'new' && c.verdict !== 'missing');
+  const fresh = cases.filter((c) => c.verdict === 'new');
+  const sample = (xs: CaseComparison[]): string => xs.slice(0, 3).map((c) => `"${c.id}"`).join(', ') + (xs.length > 3 ? `, … (${xs.length} in all)` : '');
+  const hint =
+    'Case ids are `problem/variant[params]`, and for bench files `path/of/file.bench.ts/name` relative to the folder assay ran in: ' +
+    'run both sides from the same folder, with the same filters and backends.';
+  if (inBase.length > 0 && matched.length === 0) {
+    return `nothing in common: none of the ${inBase.length} cases of ${baseLabel} (${sample(inBase)}) is in ${headLabel}${fresh.length ? ` (whose cases are ${sample(fresh)})` : ''}. ${hint}`;
+  }
+  if (inBase.length === 0) return `nothing to compare: ${baseLabel} has no cases${fresh.length ? `, and ${headLabel} has ${fresh.length}` : ''}.`;
+  if (missing.length * 2 > inBase.length) {
+    return `too little in common: ${missing.length} of the ${inBase.length} cases of ${baseLabel} are missing from ${headLabel} (${sample(missing)}). ${hint}`;
+  }
+  return null;
+}
+
 /** Counts of each verdict. */
 export function verdictCounts(cases: CaseComparison[]): Record<Verdict, number> {
   const c = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;

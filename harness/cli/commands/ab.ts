@@ -10,7 +10,7 @@ import { BackendUnavailableError, EXIT, InternalError, UsageError } from '../../
 import type { Outcome } from '../exit.ts';
 import { RunnerClient, RunnerError } from '../../runner/client.ts';
 import type { PlanOptions } from '../../runner/protocol.ts';
-import { makeComparison } from '../../stats/compare.ts';
+import { makeComparison, tooLittleInCommon } from '../../stats/compare.ts';
 import { backendsOption, budgetOption, listOption, parseOrUsage } from '../args.ts';
 import { listenForInterrupt } from '../interrupt.ts';
 import { createProgress } from '../progress.ts';
@@ -115,6 +115,8 @@ export async function abCommand(args: string[]): Promise<Outcome> {
     interrupt.release();
     await Promise.all(runners.map((r) => r.shutdown()));
   }
+  const why = result.interrupted ? null : tooLittleInCommon(result.cases, `A (${revA})`, `B (${revB})`);
+  if (why) throw new UsageError(why);
   const cmp = makeComparison(result.cases, {
     mode: 'interleaved',
     base: { label: `A ${revA} (${shaA.slice(0, 10)})`, machine: a[0]!.hello.machine, git: shaA },

@@ -37,3 +37,11 @@ export function budgetOption(values: { time?: string | undefined; quick?: boolea
   }
   return values.quick ? QUICK_BUDGET_S : undefined;
 }
+
+/** `--processes K`: how many runner processes measure each case (1 to 16), or the default. */
+export function processesOption(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const k = Number(value);
+  if (!Number.isInteger(k) || k < 1 || k > 16) throw new UsageError(`--processes takes a whole number of processes from 1 to 16, not "${value}"`);
+  return k;
+}

@@ -28,6 +28,9 @@ Run options:
   --no-samples          leave raw samples out of the JSON
   --save-baseline NAME  save this run as baseline NAME (baselines/<machine-id>/NAME.json)
   --baseline NAME       compare this run with baseline NAME and print verdicts after the table
+  --processes K         measure each case in K runner processes, sharing its budget
+                        (default 3 with --save-baseline or --baseline, else 1), so
+                        a stored verdict sees how much a case moves between processes
 
 Verdict options (compare, ab, run --baseline):
   --threshold T         noise threshold, as 0.02 or 2% (default 2%): a change whose whole

@@ -132,6 +132,21 @@ export interface SampleStats extends Summary {
   verify?: VerifyReport;
   /** The raw samples in time order (ns per iteration), kept when asked for. */
   samples?: number[];
+  /**
+   * When the case was measured in several processes (`--processes K`): each
+   * process's own summary, in the order they ran, so that a comparison sees the
+   * spread between processes and not only within one. The fields above pool
+   * every process's samples.
+   */
+  processes?: ProcessSummary[];
+}
+
+/** One process's share of a case measured in several processes. */
+export interface ProcessSummary {
+  n: number;
+  median: number;
+  ci: [number, number];
+  mad: number;
 }
 
 /** Tukey-fence outlier counts. Outliers are counted, never dropped. */
@@ -231,6 +246,8 @@ export interface RunConfig {
   filters: string[];
   /** Variant names of candidates given on the command line (`--candidate`). */
   candidates?: string[];
+  /** Processes each case was measured in, when more than one (`--processes K`). */
+  processes?: number;
 }
 
 /** One invocation over many cases, written as one JSON document. */

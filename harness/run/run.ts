@@ -40,14 +40,7 @@ export async function run(opts: RunOptions = {}): Promise<RunResult> {
   const planned = await planRun(sel);
   emit({ type: 'plan', cases: planned.map((c) => c.ref) });
 
-  const header = (): Omit<RunResult, 'cases'> =>
-    resultHeader(started, { machine, git }, mopts, {
-      backends: sel.kinds,
-      problems: sel.problems ?? null,
-      paths: sel.paths.map((p) => path.relative(sel.cwd, p) || '.'),
-      filters: sel.filters,
-      ...(sel.candidates.length ? { candidates: sel.candidates.map((c) => path.basename(c)) } : {}),
-    });
+  const header = (): Omit<RunResult, 'cases'> => resultHeader(started, { machine, git }, mopts, selectionConfig(sel));
 
   const ctx = new CaseRunner(defaultMeasurer(mopts), emit, planned.length);
   let results: CaseResult[];
@@ -56,7 +49,7 @@ export async function run(opts: RunOptions = {}): Promise<RunResult> {
   } finally {
     await ctx.dispose();
   }
-  addSpeedups(results, planned);
+  addSpeedups(results, referenceIds(planned));
   return { ...header(), cases: results };
 }
 
@@ -78,6 +71,17 @@ export async function runLoop<T extends { ref: CaseRef }>(
     o.onProgress?.({ ...o.header(), cases: [...results] });
   }
   return results;
+}
+
+/** What a run records of its selection in its config. */
+export function selectionConfig(sel: ResolvedSelection): Omit<RunConfig, 'budget_s' | 'warmup_s' | 'target_rel_ci' | 'min_samples'> {
+  return {
+    backends: sel.kinds,
+    problems: sel.problems ?? null,
+    paths: sel.paths.map((p) => path.relative(sel.cwd, p) || '.'),
+    filters: sel.filters,
+    ...(sel.candidates.length ? { candidates: sel.candidates.map((c) => path.basename(c)) } : {}),
+  };
 }
 
 /** Everything of a RunResult but its cases, finished now: shared by `assay run` and `assay model`. */
@@ -133,7 +137,7 @@ export async function planRun(p: ResolvedSelection): Promise<PlannedCase[]> {
 }
 
 /** When the user named backends and none of them can run here, that is exit 3, not a run of skips. */
-async function requireSomeBackend(asked: ArtifactKind[] | undefined): Promise<void> {
+export async function requireSomeBackend(asked: ArtifactKind[] | undefined): Promise<void> {
   if (!asked?.length) return;
   const reasons: string[] = [];
   for (const k of asked) {
@@ -144,13 +148,16 @@ async function requireSomeBackend(asked: ArtifactKind[] | undefined): Promise<vo
   throw new BackendUnavailableError(`no requested backend can run on this machine:\n  ${reasons.join('\n  ')}`);
 }
 
-/** Speedup of each measured variant over its problem's reference variant at the same point. */
-function addSpeedups(results: CaseResult[], planned: PlannedCase[]): void {
+/** The ids of the planned cases that are a problem's reference variant. */
+export function referenceIds(planned: PlannedCase[]): string[] {
+  return planned.filter((pc) => pc.source === 'variant' && pc.variant.isReference).map((pc) => pc.ref.id);
+}
+
+/** Speedup of each measured variant over its problem's reference variant (a case in `references`) at the same point. */
+export function addSpeedups(results: CaseResult[], references: Iterable<string>): void {
+  const refs = new Set(references);
   const refMedian = new Map<string, number>();
-  planned.forEach((pc, i) => {
-    const r = results[i];
-    if (pc.source === 'variant' && pc.variant.isReference && r?.state === 'measured') refMedian.set(pointKey(r), r.stats.median);
-  });
+  for (const r of results) if (refs.has(r.id) && r.state === 'measured') refMedian.set(pointKey(r), r.stats.median);
   for (const r of results) {
     if (r.state !== 'measured') continue;
     const base = refMedian.get(pointKey(r));

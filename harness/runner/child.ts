@@ -4,7 +4,7 @@
 import '../measure/clock.ts';
 import { CaseRunner, defaultMeasurer, type MeasurableWork, type Measurer } from '../run/case-runner.ts';
 import { describeError, exitCodeOf } from '../model/errors.ts';
-import { planRun } from '../run/run.ts';
+import { planRun, referenceIds } from '../run/run.ts';
 import { resolveSelection } from '../run/selection.ts';
 import type { PlannedCase } from '../run/suite.ts';
 import type { CaseResult } from '../model/types.ts';
@@ -75,7 +75,7 @@ async function handle(m: Request): Promise<void> {
       runner = new CaseRunner(measurer, (e) => {
         if (e.type === 'case-progress' && current !== null) send({ type: 'progress', id: current, case: e.ref.id, samples: e.progress.samples, rel_ci: e.progress.relCI });
       }, cases.length);
-      send({ type: 'planned', id: m.id, cases: cases.map((c) => c.ref) });
+      send({ type: 'planned', id: m.id, cases: cases.map((c) => c.ref), references: referenceIds(cases) });
       return;
     }
     case 'prepare': {

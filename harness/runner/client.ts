@@ -132,7 +132,13 @@ export class RunnerClient {
   }
 
   async plan(options: PlanOptions): Promise<CaseRef[]> {
-    return expect(await this.request({ type: 'plan', options }), 'planned').cases;
+    return (await this.planned(options)).cases;
+  }
+
+  /** Plans, and says which planned cases are a problem's reference variant. */
+  async planned(options: PlanOptions): Promise<{ cases: CaseRef[]; references: string[] }> {
+    const r = expect(await this.request({ type: 'plan', options }), 'planned');
+    return { cases: r.cases, references: r.references };
   }
 
   /** Prepares a case: its batch size once warm, or its result when it failed before it could be measured. */

@@ -33,7 +33,8 @@ export type Request =
 export type Reply =
   /** Sent once, when the runner is ready; `id` is 0. */
   | { type: 'hello'; id: 0; protocol: number; pid: number; tool: string; machine: string; clock: string; cwd: string }
-  | { type: 'planned'; id: number; cases: CaseRef[] }
+  /** The cases planned, and which of them are a problem's reference variant (for speedups). */
+  | { type: 'planned'; id: number; cases: CaseRef[]; references: string[] }
   | { type: 'prepared'; id: number; case: string; batch: number; per_call_ns: number; timer: string }
   | { type: 'samples'; id: number; case: string; samples: number[] }
   | { type: 'progress'; id: number; case: string; samples: number; rel_ci: number }

@@ -69,8 +69,17 @@ export function verdictOf(ci: [number, number], threshold: number): Verdict {
  * The ratio of medians of two independent sample sets (a stored baseline and a
  * later run): each side is resampled on its own, and each pair of resampled
  * medians gives one replicate of the ratio.
+ *
+ * With `processMedians` (each side's per-process medians, when each side was
+ * measured in several processes), the interval is widened to at least a Welch
+ * t interval over the processes' log medians: how much a case moves from one
+ * process to the next, which the samples of any one process cannot show.
  */
-export function ratioOfMedians(base: ArrayLike<number>, head: ArrayLike<number>, opts: CompareOptions & { seed?: number } = {}): RatioEstimate {
+export function ratioOfMedians(
+  base: ArrayLike<number>,
+  head: ArrayLike<number>,
+  opts: CompareOptions & { seed?: number; processMedians?: [number[], number[]] } = {},
+): RatioEstimate {
   const sb = sortedCopy(base);
   const sh = sortedCopy(head);
   const ratio = quantileSorted(sh, 0.5) / quantileSorted(sb, 0.5);
@@ -80,7 +89,33 @@ export function ratioOfMedians(base: ArrayLike<number>, head: ArrayLike<number>,
   const mh = bootstrapMedians(sh, { ...bo, seed: seed ^ 0x9e3779b9 });
   const reps = new Float64Array(mb.length);
   for (let i = 0; i < reps.length; i++) reps[i] = mh[i]! / mb[i]!;
-  return { ratio, ci: percentileInterval(reps, opts.confidence) };
+  const ci = percentileInterval(reps, opts.confidence);
+  if (!opts.processMedians) return { ratio, ci };
+  const w = welchLogInterval(opts.processMedians[0], opts.processMedians[1], opts.confidence ?? 0.95);
+  return { ratio, ci: [Math.min(ci[0], w[0] * ratio), Math.max(ci[1], w[1] * ratio)] };
+}
+
+/**
+ * A Welch t interval of exp(mean log head - mean log base) over two sets of
+ * per-process medians, as a factor around 1 (centred on the observed ratio by
+ * the caller, since the pooled median is the point estimate).
+ */
+export function welchLogInterval(base: number[], head: number[], confidence: number): [number, number] {
+  const lb = base.map(Math.log);
+  const lh = head.map(Math.log);
+  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const variance = (xs: number[]): number => {
+    const m = mean(xs);
+    return xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1);
+  };
+  const vb = variance(lb) / lb.length;
+  const vh = variance(lh) / lh.length;
+  const se = Math.sqrt(vb + vh);
+  if (!(se > 0)) return [1, 1];
+  // Welch–Satterthwaite degrees of freedom
+  const df = (vb + vh) ** 2 / (vb ** 2 / (lb.length - 1) + vh ** 2 / (lh.length - 1));
+  const half = studentTQuantile(1 - (1 - confidence) / 2, Math.max(1, df)) * se;
+  return [Math.exp(-half), Math.exp(half)];
 }
 
 /**
@@ -166,15 +201,19 @@ export function ratioHalfWidth(e: RatioEstimate): number {
   return (e.ci[1] - e.ci[0]) / 2 / e.ratio;
 }
 
-/** Samples of one side of a case, as the comparison needs them. */
-export type Side = { state: 'measured'; samples: number[] } | { state: 'failed'; error: string } | { state: 'skipped'; reason: string };
+/**
+ * Samples of one side of a case, as the comparison needs them; with the median
+ * of each process, when the side was measured in several.
+ */
+export type Side = { state: 'measured'; samples: number[]; processMedians?: number[] } | { state: 'failed'; error: string } | { state: 'skipped'; reason: string };
 
 /** Reads a CaseResult as one side of a comparison; a measured case must have kept its samples. */
 export function sideOf(r: CaseResult): Side {
   if (r.state === 'failed') return { state: 'failed', error: r.error };
   if (r.state === 'skipped') return { state: 'skipped', reason: r.reason };
   if (!r.stats.samples?.length) throw new RangeError(`case ${r.id} has no raw samples`);
-  return { state: 'measured', samples: r.stats.samples };
+  const pm = r.stats.processes?.map((p) => p.median);
+  return { state: 'measured', samples: r.stats.samples, ...(pm && pm.length > 1 ? { processMedians: pm } : {}) };
 }
 
 /**
@@ -204,8 +243,10 @@ export function compareCase(ref: CaseRef, base: Side | null, head: Side | null, 
     return out('failed', { base: summary(base), head: summary(head), reason: why });
   }
   const seed = hashSeed(ref.id);
-  const est = opts.paired ? pairedRatioOfMedians(base.samples, head.samples, { ...opts, seed, ...(opts.groups ? { groups: opts.groups } : {}) }) : ratioOfMedians(base.samples, head.samples, { ...opts, seed });
-  const processes = opts.groups ? new Set(opts.groups).size : 0;
+  const est = opts.paired
+    ? pairedRatioOfMedians(base.samples, head.samples, { ...opts, seed, ...(opts.groups ? { groups: opts.groups } : {}) })
+    : ratioOfMedians(base.samples, head.samples, { ...opts, seed, ...(base.processMedians && head.processMedians ? { processMedians: [base.processMedians, head.processMedians] } : {}) });
+  const processes = opts.groups ? new Set(opts.groups).size : base.processMedians && head.processMedians ? Math.min(base.processMedians.length, head.processMedians.length) : 0;
   return out(verdictOf(est.ci, T), { base: summary(base), head: summary(head), ratio: est.ratio, ci: est.ci, ...(processes > 1 ? { processes } : {}) });
 }
 

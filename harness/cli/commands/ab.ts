@@ -11,7 +11,7 @@ import type { Outcome } from '../exit.ts';
 import { RunnerClient, RunnerError } from '../../runner/client.ts';
 import type { PlanOptions } from '../../runner/protocol.ts';
 import { makeComparison, tooLittleInCommon } from '../../stats/compare.ts';
-import { backendsOption, budgetOption, listOption, parseOrUsage } from '../args.ts';
+import { backendsOption, budgetOption, listOption, parseOrUsage, processesOption } from '../args.ts';
 import { listenForInterrupt } from '../interrupt.ts';
 import { createProgress } from '../progress.ts';
 import { reportComparison, VERDICT_OPTIONS, verdictSettings } from '../verdict-options.ts';
@@ -40,8 +40,7 @@ export async function abCommand(args: string[]): Promise<Outcome> {
   const backends = backendsOption(values.backend);
   const budgetS = budgetOption(values);
 
-  const processes = values.processes === undefined ? DEFAULT_PROCESSES : Number(values.processes);
-  if (!Number.isInteger(processes) || processes < 1 || processes > 16) throw new UsageError(`--processes takes a whole number of runner processes per side, 1 to 16, not "${values.processes}"`);
+  const processes = processesOption(values.processes, DEFAULT_PROCESSES);
 
   const cwd = process.cwd();
   const root = repoRoot(cwd);

@@ -3,12 +3,14 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { unbuiltCandidates, type Outcome } from '../exit.ts';
-import { run } from '../../run/run.ts';
+import { run, type RunOptions } from '../../run/run.ts';
+import type { RunEvent } from '../../run/events.ts';
+import { DEFAULT_BASELINE_PROCESSES, runInProcesses } from '../../runner/processes.ts';
 import { renderConsole } from '../../report/console.ts';
 import { renderJson } from '../../report/json.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
 import { writeOutput } from '../output.ts';
-import { backendsOption, budgetOption, listOption, parseOrUsage } from '../args.ts';
+import { backendsOption, budgetOption, listOption, parseOrUsage, processesOption } from '../args.ts';
 import { progressiveJson } from '../partial.ts';
 import { listenForInterrupt } from '../interrupt.ts';
 import { createProgress } from '../progress.ts';
@@ -34,6 +36,7 @@ export async function runCommand(args: string[]): Promise<Outcome> {
           markdown: { type: 'string' },
           'no-samples': { type: 'boolean' },
           'save-baseline': { type: 'string' },
+          processes: { type: 'string' },
           baseline: { type: 'string' },
           threshold: VERDICT_OPTIONS.threshold,
           'fail-on': VERDICT_OPTIONS['fail-on'],
@@ -59,12 +62,15 @@ export async function runCommand(args: string[]): Promise<Outcome> {
   const jsonToStdout = values.json === '-';
   const mdToStdout = values.markdown === '-';
 
+  // a stored baseline must show how much a case moves between processes, so saving or comparing measures in several
+  const storing = values['save-baseline'] !== undefined || baseline !== null;
+  const processes = processesOption(values.processes, storing ? DEFAULT_BASELINE_PROCESSES : 1);
   const interrupt = listenForInterrupt();
   // --json FILE is rewritten after every case (marked partial), so a crash in a native runtime loses only the case in hand
   const saved = progressiveJson(values.json);
   let result;
   try {
-    result = await run({
+    const runOpts = {
       signal: interrupt.signal,
       paths,
       filters,
@@ -73,9 +79,10 @@ export async function runCommand(args: string[]): Promise<Outcome> {
       ...(backends ? { backends } : {}),
       // a baseline keeps the raw samples even when the JSON report leaves them out
       measure: { ...(budgetS !== undefined ? { budgetS } : {}), keepSamples: !values['no-samples'] || values['save-baseline'] !== undefined || baseline !== null },
-      onEvent: (e) => progress.onEvent(e),
-      onProgress: (soFar) => saved.update(soFar),
-    });
+      onEvent: (e: RunEvent) => progress.onEvent(e),
+      onProgress: (soFar: RunResult) => saved.update(soFar),
+    } satisfies RunOptions;
+    result = processes > 1 ? await runInProcesses({ ...runOpts, processes }) : await run(runOpts);
   } finally {
     progress.stop();
     interrupt.release();

@@ -13,8 +13,10 @@ import { DEFAULT_MAX_SAMPLES, DEFAULT_MIN_SAMPLES, DEFAULT_TARGET_REL_CI, type S
 export interface MeasureOptions {
   /** Sampling budget per case, in seconds. */
   budgetS: number;
-  /** Warm-up time per case, in seconds. */
+  /** Warm-up time per case, in seconds: at least this long. */
   warmupS: number;
+  /** The longest warm-up, in seconds, for code that is still getting faster (still being tiered up). */
+  maxWarmupS: number;
   targetRelCI: number;
   minSamples: number;
   maxSamples: number;
@@ -29,13 +31,19 @@ export const QUICK_BUDGET_S = 0.5;
 /** One millisecond per sample keeps the clock's cost below 0.01% of each sample. */
 export const DEFAULT_TARGET_SAMPLE_NS = 1e6;
 
-/** Fills in defaults. Warm-up is a tenth of the budget, between 20 ms and 300 ms. */
+/**
+ * Fills in defaults. Warm-up is a tenth of the budget, between 20 ms and
+ * 300 ms, and goes on while the code is still getting faster, up to half the
+ * budget (at most 1.5 s).
+ */
 export function resolveMeasureOptions(o: Partial<MeasureOptions> = {}): MeasureOptions {
   const budgetS = o.budgetS ?? DEFAULT_BUDGET_S;
   if (!(budgetS > 0)) throw new RangeError(`the time budget must be a positive number of seconds, not ${budgetS}`);
+  const warmupS = o.warmupS ?? Math.min(0.3, Math.max(0.02, budgetS / 10));
   return {
     budgetS,
-    warmupS: o.warmupS ?? Math.min(0.3, Math.max(0.02, budgetS / 10)),
+    warmupS,
+    maxWarmupS: Math.max(warmupS, o.maxWarmupS ?? Math.min(1.5, budgetS / 2)),
     targetRelCI: o.targetRelCI ?? DEFAULT_TARGET_REL_CI,
     minSamples: o.minSamples ?? DEFAULT_MIN_SAMPLES,
     maxSamples: o.maxSamples ?? DEFAULT_MAX_SAMPLES,

@@ -33,14 +33,16 @@ export interface Sampler {
 /** What a sampler needs of the measuring options. */
 export interface SamplerOptions {
   warmupS: number;
+  maxWarmupS: number;
   targetSampleNs: number;
 }
 
 /** Warms `work` up, picks its batch size, and returns the sampler of it. */
 export async function startSampler(name: string, work: MeasurableWork, opts: SamplerOptions, clock: Clock): Promise<Sampler> {
   const warmupNs = opts.warmupS * 1e9;
+  const maxWarmupNs = opts.maxWarmupS * 1e9;
   if (work.mode === 'timed') {
-    const cal = await calibrate((k) => work.time(k), clock, warmupNs, opts.targetSampleNs);
+    const cal = await calibrate((k) => work.time(k), clock, warmupNs, opts.targetSampleNs, maxWarmupNs);
     return {
       ...cal,
       timer: work.timer,
@@ -52,6 +54,6 @@ export async function startSampler(name: string, work: MeasurableWork, opts: Sam
     };
   }
   const loop = compileBatchLoop(work);
-  const cal = await calibrate((k) => timeBatch(loop, k, clock, work.async), clock, warmupNs, opts.targetSampleNs);
+  const cal = await calibrate((k) => timeBatch(loop, k, clock, work.async), clock, warmupNs, opts.targetSampleNs, maxWarmupNs);
   return { ...cal, timer: clock.name, take: tinybenchSampler(name, loop, work.async, clock) };
 }

@@ -9,6 +9,21 @@ import { isMessage, PROTOCOL_VERSION, type PlanOptions, type Reply, type Request
 
 const ENTRY = fileURLToPath(new URL('./child.mjs', import.meta.url));
 
+/**
+ * V8 flags every runner starts with, before the caller's own. The young
+ * generation is fixed at its usual full size: by default V8 grows it from 1 MB
+ * as a process allocates, on a schedule that depends on the process's history,
+ * so allocation-heavy code ran at a different speed in each runner of a
+ * comparison. Fixed, it runs as in a warmed-up production process, the same in
+ * every runner. ASSAY_RUNNER_NODE_FLAGS replaces them ("" for none).
+ */
+export const RUNNER_NODE_FLAGS = ['--min-semi-space-size=16', '--max-semi-space-size=16'];
+
+function runnerFlags(): string[] {
+  const env = process.env.ASSAY_RUNNER_NODE_FLAGS;
+  return env === undefined ? RUNNER_NODE_FLAGS : env.split(/\s+/).filter(Boolean);
+}
+
 /** Where and how to start a runner. */
 export interface RunnerSpawnOptions {
   /** The project whose cases it measures: bench paths and kernels resolve here. */
@@ -51,7 +66,7 @@ export class RunnerClient {
   static async start(o: RunnerSpawnOptions): Promise<RunnerClient> {
     const proc = fork(ENTRY, [], {
       cwd: o.cwd,
-      execArgv: o.execArgv ?? [],
+      execArgv: [...runnerFlags(), ...(o.execArgv ?? [])],
       env: { ...process.env, ...o.env },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',

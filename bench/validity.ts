@@ -1,33 +1,64 @@
 // `npm run bench:validity`: are the verdicts honest? On this machine, side by
-// side, a stored baseline (run A whole, then B whole, compared unpaired) against
-// the interleaved A/B (samples alternated, compared paired):
-//   - the false-positive rate: cases called faster/slower when A and B are the same code;
-//   - the detection rate of a planted 5% slowdown (B's work scaled by 1.05);
-//   - the wall time per verdict.
-// Size through the environment: VALIDITY_SESSIONS (default 10) sessions of
-// VALIDITY_CASES (default 10, at most 10) bench functions each, VALIDITY_TIME
-// seconds of budget per case (default: Assay's default), VALIDITY_SLOWDOWN (1.05),
-// VALIDITY_PROCESSES runner processes per side when interleaved (default: ab's),
-// VALIDITY_MODES (stored,interleaved) to run one mode alone.
+// side, the ways Assay can compare identical code (A = A) and code with a
+// planted slowdown (B's work scaled up):
+//   - stored, 1 process: run A whole, then B whole, one process each, compared
+//     unpaired (the stored baseline as it was);
+//   - stored, K processes: each side measured in K processes (`--processes`,
+//     the default when saving or comparing a baseline), the interval widened
+//     to the spread of the process medians;
+//   - interleaved: `assay ab`'s samples alternated between runner pairs.
+// It reports the false-positive rate (faster/slower called on A = A), the
+// detection rate of the planted slowdown, and the wall time per verdict.
+// Size through the environment: VALIDITY_SESSIONS (default 10) sessions,
+// VALIDITY_SET (`own`: ten functions of five kinds at two sizes; `harness`: the
+// twelve functions of bench:harness, which the stored target is checked on),
+// VALIDITY_TIME seconds of budget per case (default: Assay's default),
+// VALIDITY_SLOWDOWN planted for interleaved (1.05) and VALIDITY_SLOWDOWN_STORED
+// for stored (1.10), VALIDITY_PROCESSES runner pairs when interleaved (ab's
+// default), VALIDITY_STORED_PROCESSES processes per side when stored (the
+// baseline default), VALIDITY_MODES (stored-1,stored-k,interleaved).
 import '../harness/measure/clock.ts';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DEFAULT_PROCESSES, interleave } from '../harness/ab/interleave.ts';
+import { DEFAULT_BASELINE_PROCESSES, runInProcesses } from '../harness/runner/processes.ts';
 import type { CaseResult } from '../harness/model/types.ts';
 import { DEFAULT_BUDGET_S } from '../harness/measure/measure.ts';
 import { RunnerClient } from '../harness/runner/client.ts';
 import { compareCases, DEFAULT_THRESHOLD, type CaseComparison } from '../harness/stats/compare.ts';
 
 const SESSIONS = Number(process.env.VALIDITY_SESSIONS ?? 10);
-const CASES = Math.min(10, Number(process.env.VALIDITY_CASES ?? 10));
+const CASES = Math.min(12, Number(process.env.VALIDITY_CASES ?? 12));
+const SET = process.env.VALIDITY_SET ?? 'own';
 const BUDGET = Number(process.env.VALIDITY_TIME ?? DEFAULT_BUDGET_S);
 const SLOWDOWN = Number(process.env.VALIDITY_SLOWDOWN ?? 1.05);
+const SLOWDOWN_STORED = Number(process.env.VALIDITY_SLOWDOWN_STORED ?? 1.1);
 const PROCESSES = Number(process.env.VALIDITY_PROCESSES ?? DEFAULT_PROCESSES);
-const MODES = (process.env.VALIDITY_MODES ?? 'stored,interleaved').split(',') as Array<'stored' | 'interleaved'>;
+const STORED_PROCESSES = Number(process.env.VALIDITY_STORED_PROCESSES ?? DEFAULT_BASELINE_PROCESSES);
+const ALL_MODES = ['stored-1', 'stored-k', 'interleaved'] as const;
+type Mode = (typeof ALL_MODES)[number];
+const MODES = (process.env.VALIDITY_MODES ?? ALL_MODES.join(',')).split(',') as Mode[];
+const FUNCTIONS_FILE = fileURLToPath(new URL('./harness/functions.ts', import.meta.url));
 
-/** Ten bench functions of five kinds at two sizes; `scale` multiplies the work of every one. */
+/** The bench file of the chosen set; `scale` multiplies the work of every function. */
 function benchFile(scale: number): string {
+  return SET === 'harness' ? harnessBenchFile(scale) : ownBenchFile(scale);
+}
+
+/** bench:harness's functions, none of which the verdicts were tuned on. */
+function harnessBenchFile(scale: number): string {
+  return [
+    "import { bench } from 'assay';",
+    `import { FUNCTIONS } from ${JSON.stringify(FUNCTIONS_FILE)};`,
+    `for (const [name, f] of Object.entries(FUNCTIONS).slice(0, ${CASES})) bench(name, f.make(Math.round(f.n * ${scale})));`,
+    '',
+  ].join('\n');
+}
+
+/** Ten bench functions of five kinds at two sizes. */
+function ownBenchFile(scale: number): string {
   const kinds = [
     ['spin', 'let x = 0x9e3779b9 | 0; for (let i = 0; i < n; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; } return x;'],
     ['sum', 'let s = 0; for (let i = 0; i < n; i++) s += data[i & 4095]!; return s;'],
@@ -53,27 +84,30 @@ function benchFile(scale: number): string {
 }
 
 const root = mkdtempSync(path.join(tmpdir(), 'assay-validity-'));
-const dirs = { same: path.join(root, 'a'), slow: path.join(root, 'b') };
-for (const [dir, scale] of [[dirs.same, 1], [dirs.slow, SLOWDOWN]] as const) {
+const dirs = { same: path.join(root, 'a'), slow: path.join(root, 'b'), slowStored: path.join(root, 'c') };
+for (const [dir, scale] of [[dirs.same, 1], [dirs.slow, SLOWDOWN], [dirs.slowStored, SLOWDOWN_STORED]] as const) {
   mkdirSync(dir);
   writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'validity', private: true, type: 'module' }));
   writeFileSync(path.join(dir, 'work.bench.ts'), benchFile(scale));
 }
 const plan = { paths: ['work.bench.ts'], measure: { budgetS: BUDGET } };
 
-type Mode = 'stored' | 'interleaved';
 interface Tally {
   verdicts: CaseComparison[];
   wallMs: number;
 }
-const tallies: Record<`${Mode}/${'null' | 'planted'}`, Tally> = {
-  'stored/null': { verdicts: [], wallMs: 0 },
-  'stored/planted': { verdicts: [], wallMs: 0 },
-  'interleaved/null': { verdicts: [], wallMs: 0 },
-  'interleaved/planted': { verdicts: [], wallMs: 0 },
-};
+const tallies = Object.fromEntries(ALL_MODES.flatMap((m) => (['null', 'planted'] as const).map((c) => [`${m}/${c}`, { verdicts: [], wallMs: 0 }]))) as unknown as Record<`${Mode}/${'null' | 'planted'}`, Tally>;
 
-/** Stored-baseline mode: A runs every case whole in its own process, then B does; the results are compared unpaired. */
+/** Stored, K processes: each side measured as `assay run --processes K` measures it, then compared. */
+async function storedK(bDir: string): Promise<CaseComparison[]> {
+  const side = async (dir: string): Promise<CaseResult[]> =>
+    (await runInProcesses({ cwd: dir, paths: ['work.bench.ts'], processes: STORED_PROCESSES, measure: { budgetS: BUDGET } })).cases;
+  const a = await side(dirs.same);
+  const b = await side(bDir);
+  return compareCases(a, b);
+}
+
+/** Stored, one process: A runs every case whole in its own process, then B does; the results are compared unpaired. */
 async function stored(bDir: string): Promise<CaseComparison[]> {
   const runAll = async (dir: string): Promise<CaseResult[]> => {
     const r = await RunnerClient.start({ cwd: dir, output: null });
@@ -105,14 +139,16 @@ async function interleaved(bDir: string): Promise<CaseComparison[]> {
   }
 }
 
+const RUN: Record<Mode, (bDir: string) => Promise<CaseComparison[]>> = { 'stored-1': stored, 'stored-k': storedK, interleaved };
 const t0 = performance.now();
 for (let s = 0; s < SESSIONS; s++) {
-  // the order of modes alternates, so neither always runs first in a session
-  const modes: Mode[] = (s % 2 === 0 ? ['stored', 'interleaved'] : ['interleaved', 'stored']).filter((m) => MODES.includes(m as Mode)) as Mode[];
+  // the order of modes rotates, so none always runs first in a session
+  const modes = MODES.map((_, i) => MODES[(i + s) % MODES.length]!);
   for (const cond of ['null', 'planted'] as const) {
     for (const mode of modes) {
       const start = performance.now();
-      const cases = await (mode === 'stored' ? stored : interleaved)(cond === 'null' ? dirs.same : dirs.slow);
+      const bDir = cond === 'null' ? dirs.same : mode === 'interleaved' ? dirs.slow : dirs.slowStored;
+      const cases = await RUN[mode](bDir);
       const t = tallies[`${mode}/${cond}`];
       t.wallMs += performance.now() - start;
       t.verdicts.push(...cases);
@@ -125,7 +161,8 @@ rmSync(root, { recursive: true, force: true });
 
 const pct = (x: number, n: number): string => (n ? `${((100 * x) / n).toFixed(1)}%` : 'n/a');
 const rows: string[] = [];
-for (const mode of (['stored', 'interleaved'] as const).filter((m) => MODES.includes(m))) {
+const LABEL: Record<Mode, string> = { 'stored-1': 'stored, 1 process', 'stored-k': `stored, ${STORED_PROCESSES} processes`, interleaved: `interleaved, ${PROCESSES} pairs` };
+for (const mode of ALL_MODES.filter((m) => MODES.includes(m))) {
   const nul = tallies[`${mode}/null`];
   const pl = tallies[`${mode}/planted`];
   const fp = nul.verdicts.filter((c) => c.verdict === 'faster' || c.verdict === 'slower').length;
@@ -134,12 +171,12 @@ for (const mode of (['stored', 'interleaved'] as const).filter((m) => MODES.incl
   const wrong = pl.verdicts.filter((c) => c.verdict === 'faster').length;
   const perVerdict = (nul.wallMs + pl.wallMs) / (nul.verdicts.length + pl.verdicts.length) / 1000;
   rows.push(
-    `| ${mode === 'stored' ? 'stored baseline' : 'interleaved A/B'} | ${nul.verdicts.length} | ${fp} | **${pct(fp, nul.verdicts.length)}** | ${pct(same, nul.verdicts.length)} | ${pl.verdicts.length} | ${det} | **${pct(det, pl.verdicts.length)}** | ${wrong} | ${perVerdict.toFixed(2)} s |`,
+    `| ${LABEL[mode]} | ×${mode === 'interleaved' ? SLOWDOWN : SLOWDOWN_STORED} | ${nul.verdicts.length} | ${fp} | **${pct(fp, nul.verdicts.length)}** | ${pct(same, nul.verdicts.length)} | ${pl.verdicts.length} | ${det} | **${pct(det, pl.verdicts.length)}** | ${wrong} | ${perVerdict.toFixed(2)} s |`,
   );
 }
 // per bench function, which shows the kinds of work whose speed a process's luck decides
 const perCase: string[] = [];
-for (const mode of (['stored', 'interleaved'] as const).filter((m) => MODES.includes(m))) {
+for (const mode of ALL_MODES.filter((m) => MODES.includes(m))) {
   const names = [...new Set(tallies[`${mode}/null`].verdicts.map((c) => c.variant))];
   for (const name of names) {
     const nul = tallies[`${mode}/null`].verdicts.filter((c) => c.variant === name);
@@ -152,16 +189,16 @@ for (const mode of (['stored', 'interleaved'] as const).filter((m) => MODES.incl
 }
 process.stdout.write(
   [
-    `Node ${process.version}, ${SESSIONS} sessions × ${CASES} cases, interleaved with ${PROCESSES} runner process${PROCESSES === 1 ? '' : 'es'} per side, budget ${BUDGET} s per case (per side), threshold ±${(DEFAULT_THRESHOLD * 100).toFixed(0)}%, planted slowdown ×${SLOWDOWN}; ${((performance.now() - t0) / 60000).toFixed(1)} min in all.`,
-    'Targets for interleaved A/B: false positives ≤ 1%, detection ≥ 95%.',
+    `Node ${process.version}, ${SESSIONS} sessions × the ${SET} set of functions, budget ${BUDGET} s per case (per side), threshold ±${(DEFAULT_THRESHOLD * 100).toFixed(0)}%; ${((performance.now() - t0) / 60000).toFixed(1)} min in all.`,
+    'Targets: stored (K processes) false positives ≤ 1% and a 10% slowdown detected ≥ 90%; interleaved false positives ≤ 1% and a 5% slowdown detected ≥ 95%.',
     '',
-    '| mode | A = A comparisons | called faster/slower | false-positive rate | called same | A vs 1.05·A comparisons | called slower | detection | called faster | wall per verdict |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| mode | planted | A = A comparisons | called faster/slower | false-positive rate | called same | planted comparisons | called slower | detection | called faster | wall per verdict |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     ...rows,
     '',
     'Per bench function (changes in %, one per session):',
     '',
-    '| mode | case | false positives | detected | changes, A = A | changes, A vs 1.05·A |',
+    '| mode | case | false positives | detected | changes, A = A | changes, planted |',
     '|---|---|--:|--:|---|---|',
     ...perCase,
     '',

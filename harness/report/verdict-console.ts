@@ -21,6 +21,8 @@ export function renderVerdictsConsole(cmp: Comparison, style: { color: boolean }
     const gating = cmp.failing.includes(x.id);
     lines.push(c(COLORS[x.verdict] ?? '0', `  ${fmt(cells[i]!)}${gating ? '  ✗' : ''}`));
     if (x.reason && (x.verdict === 'failed' || x.reason.startsWith('skipped'))) lines.push(c('2', `      ${x.reason}`));
+    const why = processSpreadNote(x);
+    if (why) lines.push(c('2', `      ${why}`));
   });
   const n = cmp.counts;
   lines.push(
@@ -30,4 +32,18 @@ export function renderVerdictsConsole(cmp: Comparison, style: { color: boolean }
       (cmp.failing.length ? ` · FAIL: ${cmp.failing.length} case${cmp.failing.length === 1 ? '' : 's'} ${cmp.fail_on.join('/')}` : ' · pass'),
   );
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Why an inconclusive case is inconclusive, when its processes disagreed: each
+ * one's change, so a reader sees code whose speed depends on the process (a
+ * GC-heavy function, JIT luck) rather than a measurement short of samples.
+ */
+function processSpreadNote(x: Comparison['cases'][number]): string | null {
+  if (x.verdict !== 'inconclusive' || !x.per_process || x.per_process.length < 2) return null;
+  const lo = Math.min(...x.per_process);
+  const hi = Math.max(...x.per_process);
+  if (hi / lo - 1 < 0.02) return null;
+  const each = x.per_process.map(changeText).join(', ');
+  return `the processes disagree: their changes are ${each}; this code runs at a different speed in each process, so more processes (--processes), not more time, narrow it`;
 }

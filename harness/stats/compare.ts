@@ -50,8 +50,14 @@ export interface CaseComparison extends CaseRef {
   ci: [number, number] | null;
   /** Whether the interval came from paired (interleaved) samples. */
   paired: boolean;
-  /** Process pairs the paired samples came from, when more than one. */
+  /** Process pairs the paired samples came from (or processes per side, stored), when more than one. */
   processes?: number;
+  /**
+   * Each process's (or process pair's) own change, head / base, when there were
+   * several: when they disagree, the interval is wide because the code runs at a
+   * different speed in each process, not for want of samples.
+   */
+  per_process?: number[];
   /** Why a case is failed, new or missing, in words. */
   reason?: string;
 }
@@ -246,8 +252,24 @@ export function compareCase(ref: CaseRef, base: Side | null, head: Side | null, 
   const est = opts.paired
     ? pairedRatioOfMedians(base.samples, head.samples, { ...opts, seed, ...(opts.groups ? { groups: opts.groups } : {}) })
     : ratioOfMedians(base.samples, head.samples, { ...opts, seed, ...(base.processMedians && head.processMedians ? { processMedians: [base.processMedians, head.processMedians] } : {}) });
-  const processes = opts.groups ? new Set(opts.groups).size : base.processMedians && head.processMedians ? Math.min(base.processMedians.length, head.processMedians.length) : 0;
-  return out(verdictOf(est.ci, T), { base: summary(base), head: summary(head), ratio: est.ratio, ci: est.ci, ...(processes > 1 ? { processes } : {}) });
+  const perProcess = opts.groups ? groupRatios(base.samples, head.samples, opts.groups) : base.processMedians && head.processMedians ? processRatios(base.processMedians, head.processMedians) : [];
+  return out(verdictOf(est.ci, T), {
+    base: summary(base),
+    head: summary(head),
+    ratio: est.ratio,
+    ci: est.ci,
+    ...(perProcess.length > 1 ? { processes: perProcess.length, per_process: perProcess } : {}),
+  });
+}
+
+/** Each runner pair's ratio of medians, in the order of the pairs. */
+function groupRatios(a: number[], b: number[], groups: number[]): number[] {
+  return groupMembers(a.length, groups).map((m) => quantileSorted(sortedCopy(m.map((i) => b[i]!)), 0.5) / quantileSorted(sortedCopy(m.map((i) => a[i]!)), 0.5));
+}
+
+/** Stored: the i-th process of head against the i-th of base, for as many as both have. */
+function processRatios(base: number[], head: number[]): number[] {
+  return Array.from({ length: Math.min(base.length, head.length) }, (_, i) => head[i]! / base[i]!);
 }
 
 function sideSummary(samples: number[]): SideSummary {

@@ -45,7 +45,7 @@ Verdict options (compare, ab, run --baseline):
 
 ab options: the run options above (filters, --problem, --backend, --time, --quick), and
   --no-install          use the checkouts as they are, without npm ci or build
-  --processes K         runner processes per side, taking turns (default 3)
+  --processes K         runner processes per side, taking turns (default 5)
 
 Model options (assay model FILE.onnx):
   --ep LIST             execution providers: cpu,webgpu (default: cpu)

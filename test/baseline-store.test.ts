@@ -58,7 +58,7 @@ describe('baselines', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/baseline "main" .* was taken on machine machine-a, and this comparison is against machine machine-b/);
     expect(r.stderr).toMatch(/cpu model: "Other CPU 9000" vs "/);
-    expect(r.stderr).toMatch(/node: "v18\.0\.0" vs "v20/);
+    expect(r.stderr).toContain(`node: "v18.0.0" vs "${process.version}"`);
     expect(r.stderr).toMatch(/--allow-machine-mismatch/);
     expect(assay(['run', ...QUICK, '--baseline', 'main'], { env: envB }).code).toBe(2);
     const ok = assay(['compare', 'main', head, '--allow-machine-mismatch', '--fail-on', 'failed'], { env: envB });

@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { HistoryCase, HistoryPoint, RecordedRun, ScoreDoc, ScoreRecord } from '../../model/history.ts';
 import type { RunResult } from '../../model/types.ts';
 import { TOOL_VERSION } from '../../model/version.ts';
-import { caseRow, contentKey, isoTime, modeOf, num, pointOf, resultRow } from './rows.ts';
+import { caseRow, contentKey, isoTime, modeOf, num, pointOf, resultRow, runContentKey } from './rows.ts';
 import type { HistoryDatabase } from './schema.ts';
 import type { HistoryStore, Recorded, RecordRunOptions, RecordScoreOptions, SeriesQuery } from './store.ts';
 
@@ -47,7 +47,7 @@ export class KyselyHistoryStore implements HistoryStore {
   }
 
   async recordRun(run: RunResult, o: RecordRunOptions = {}): Promise<Recorded> {
-    const key = o.key ?? contentKey(run);
+    const key = o.key ?? runContentKey(run);
     const mode = modeOf(run, o.mode);
     const seen = new Set<string>();
     for (const c of run.cases) {

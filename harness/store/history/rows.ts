@@ -19,6 +19,16 @@ export function contentKey(doc: unknown): string {
 }
 
 /**
+ * The default key of a run: its content's hash, without what saving it as a
+ * baseline adds, so that a run imported from its result file and from its
+ * baseline file is one run.
+ */
+export function runContentKey(run: RunResult): string {
+  const { baseline: _b, ...rest } = run as RunResult & { baseline?: unknown };
+  return contentKey(rest);
+}
+
+/**
  * The measure mode a run records (`mode` on the run, or in its config), else
  * `fallback`. Runs written before modes existed were timed.
  */

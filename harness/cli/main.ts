@@ -7,6 +7,7 @@ import { DONE, errorMessage, exitCodeFor, exitCodeForError, type Outcome } from 
 import { TOOL_VERSION } from '../model/version.ts';
 import { abCommand } from './commands/ab.ts';
 import { baselineCommand } from './commands/baseline.ts';
+import { bisectCommand } from './commands/bisect.ts';
 import { compareCommand } from './commands/compare.ts';
 import { envCommand } from './commands/env.ts';
 import { historyCommand } from './commands/history.ts';
@@ -28,6 +29,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<Outcome>> = {
   model: modelCommand,
   nightly: nightlyCommand,
   history: historyCommand,
+  bisect: bisectCommand,
 };
 
 export async function main(argv: string[]): Promise<Outcome> {

@@ -15,6 +15,7 @@ import { listCommand } from './commands/list.ts';
 import { modelCommand } from './commands/model.ts';
 import { nightlyCommand } from './commands/nightly.ts';
 import { problemCommand } from './commands/problem.ts';
+import { reportCommand } from './commands/report.ts';
 import { runCommand } from './commands/run.ts';
 import { HELP } from './help.ts';
 
@@ -30,6 +31,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<Outcome>> = {
   nightly: nightlyCommand,
   history: historyCommand,
   bisect: bisectCommand,
+  report: reportCommand,
 };
 
 export async function main(argv: string[]): Promise<Outcome> {

@@ -12,22 +12,9 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../harness/store/history/sqlite.ts';
 import { nightlyHistory, shaOf } from './history-fixtures.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.ts';
 import { assay, ROOT } from './helpers.ts';
 
-export const CHROMIUM = '/usr/bin/chromium';
-/** Chromium as a test drives it: headless, no sandbox (tests run as root), and nothing that reaches the network by itself. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-default-apps',
-  '--disable-domain-reliability',
-  '--disable-sync',
-  '--disable-extensions',
-  '--metrics-recording-only',
-  '--no-first-run',
-  '--no-pings',
-];
 
 describe('dashboard in headless Chromium', () => {
   const tmp = mkdtempSync(path.join(tmpdir(), 'assay-dashboard-'));

@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { HistoryCase, HistoryPoint, RecordedRun, ScoreDoc, ScoreRecord } from '../../model/history.ts';
 import type { RunResult } from '../../model/types.ts';
 import { TOOL_VERSION } from '../../model/version.ts';
-import { caseRow, contentKey, isoTime, modeOf, num, pointOf, resultRow, runContentKey } from './rows.ts';
+import { caseRow, contentKey, isoTime, modeOf, num, pointOf, resultRows, runContentKey } from './rows.ts';
 import type { HistoryDatabase } from './schema.ts';
 import type { HistoryStore, Recorded, RecordRunOptions, RecordScoreOptions, SeriesQuery } from './store.ts';
 
@@ -99,7 +99,10 @@ export class KyselyHistoryStore implements HistoryStore {
           for (const r of rows) ids.set(r.case_key, num(r.id));
         }
         for (const part of chunks(run.cases)) {
-          await trx.insertInto('case_results').values(part.map((c) => resultRow(runId, ids.get(c.id)!, c))).execute();
+          const rows = part.map((c) => resultRows(runId, ids.get(c.id)!, c));
+          await trx.insertInto('case_results').values(rows.map((r) => r.result)).execute();
+          const samples = rows.flatMap((r) => (r.samples ? [r.samples] : []));
+          if (samples.length) await trx.insertInto('case_samples').values(samples).execute();
         }
         return { id: runId, key, created: true };
       }),

@@ -69,14 +69,21 @@ export const MIGRATIONS: readonly Migration[] = [
         .addColumn('n', 'integer')
         .addColumn('rel_ci', 'double precision')
         .addColumn('noisy', 'integer')
-        .addColumn('stats', 'text')
-        .addColumn('samples', 'text')
         .addColumn('error', 'text')
         .addColumn('reason', 'text')
         .addColumn('extra', 'text')
         .addPrimaryKeyConstraint('case_results_pk', ['run_id', 'case_id'])
         .execute();
       await db.schema.createIndex('case_results_by_case').on('case_results').columns(['case_id', 'run_id']).execute();
+      // the whole stats and the raw samples (a kilobyte or more a case) apart, so that reading a series reads small rows
+      await db.schema
+        .createTable('case_samples')
+        .addColumn('run_id', 'integer', (c) => c.notNull().references('runs.id'))
+        .addColumn('case_id', 'integer', (c) => c.notNull().references('cases.id'))
+        .addColumn('stats', 'text', (c) => c.notNull())
+        .addColumn('samples', 'text')
+        .addPrimaryKeyConstraint('case_samples_pk', ['run_id', 'case_id'])
+        .execute();
     },
   },
   {

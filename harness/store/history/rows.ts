@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { HistoryPoint, MeasureMode } from '../../model/history.ts';
 import type { CaseResult, RunResult } from '../../model/types.ts';
-import type { CaseResultsTable, CasesTable } from './schema.ts';
+import type { CaseResultsTable, CaseSamplesTable, CasesTable } from './schema.ts';
 
 /** JSON with object keys sorted, so that equal content gives equal text whatever the key order. */
 export function canonicalJson(x: unknown): string {
@@ -52,33 +52,35 @@ export function caseRow(c: CaseResult): Omit<CasesTable, 'id'> {
   return { case_key: c.id, problem: c.problem, variant: c.variant, kind: c.kind, params: JSON.stringify(c.params ?? {}), settings: json(c.settings) };
 }
 
-/** The row of one case of a run; the raw samples in their own column, the rest of the stats beside. */
-export function resultRow(runId: number, caseId: number, c: CaseResult): CaseResultsTable {
-  const base = { run_id: runId, case_id: caseId, state: c.state, unit: null, median: null, ci_lo: null, ci_hi: null, n: null, rel_ci: null, noisy: null, stats: null, samples: null, error: null, reason: null };
+/** The rows of one case of a run: its result, and for a measured case its whole stats and raw samples. */
+export function resultRows(runId: number, caseId: number, c: CaseResult): { result: CaseResultsTable; samples: CaseSamplesTable | null } {
+  const base = { run_id: runId, case_id: caseId, state: c.state, unit: null, median: null, ci_lo: null, ci_hi: null, n: null, rel_ci: null, noisy: null, error: null, reason: null };
   const { id: _i, problem: _p, variant: _v, kind: _k, params: _pa, settings: _s, state: _st, ...rest } = c as CaseResult & Record<string, unknown>;
+  const extraOf = (x: Record<string, unknown>): string | null => json(Object.keys(x).length ? x : undefined);
   if (c.state === 'measured') {
     const { samples, ...stats } = c.stats;
     const { stats: _x, ...extra } = rest;
     return {
-      ...base,
-      unit: stats.unit,
-      median: stats.median,
-      ci_lo: stats.ci[0],
-      ci_hi: stats.ci[1],
-      n: stats.n,
-      rel_ci: Number.isFinite(stats.rel_ci_half_width) ? stats.rel_ci_half_width : null,
-      noisy: bool(stats.noisy),
-      stats: JSON.stringify(stats),
-      samples: samples ? JSON.stringify(samples) : null,
-      extra: json(Object.keys(extra).length ? extra : undefined),
+      result: {
+        ...base,
+        unit: stats.unit,
+        median: stats.median,
+        ci_lo: stats.ci[0],
+        ci_hi: stats.ci[1],
+        n: stats.n,
+        rel_ci: Number.isFinite(stats.rel_ci_half_width) ? stats.rel_ci_half_width : null,
+        noisy: bool(stats.noisy),
+        extra: extraOf(extra),
+      },
+      samples: { run_id: runId, case_id: caseId, stats: JSON.stringify(stats), samples: samples ? JSON.stringify(samples) : null },
     };
   }
   if (c.state === 'failed') {
     const { error: _e, ...extra } = rest;
-    return { ...base, error: c.error, extra: json(Object.keys(extra).length ? extra : undefined) };
+    return { result: { ...base, error: c.error, extra: extraOf(extra) }, samples: null };
   }
   const { reason: _r, ...extra } = rest;
-  return { ...base, reason: c.reason, extra: json(Object.keys(extra).length ? extra : undefined) };
+  return { result: { ...base, reason: c.reason, extra: extraOf(extra) }, samples: null };
 }
 
 /** A joined row of the series query. */

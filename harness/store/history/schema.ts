@@ -65,14 +65,20 @@ export interface CaseResultsTable {
   n: number | null;
   rel_ci: number | null;
   noisy: number | null;
-  /** The whole `stats` object less the raw samples, as JSON (per-process summaries ride here). */
-  stats: string | null;
-  /** The raw samples, as a JSON array. */
-  samples: string | null;
   error: string | null;
   reason: string | null;
   /** What else the case carried (timer, details, stage, location, speedup), as JSON. */
   extra: string | null;
+}
+
+/** A measured case's whole stats and raw samples, kept apart from the rows a series reads. */
+export interface CaseSamplesTable {
+  run_id: number;
+  case_id: number;
+  /** The whole `stats` object less the raw samples, as JSON (per-process summaries ride here). */
+  stats: string;
+  /** The raw samples, as a JSON array; null when the run was written without them. */
+  samples: string | null;
 }
 
 export interface ScoresTable {
@@ -100,5 +106,6 @@ export interface HistoryDatabase {
   runs: RunsTable;
   cases: CasesTable;
   case_results: CaseResultsTable;
+  case_samples: CaseSamplesTable;
   scores: ScoresTable;
 }

@@ -8,7 +8,8 @@ import { padTable } from './history-table.ts';
 
 export function renderHistoryConsole(s: HistorySeries, a: SeriesAnalysis): string {
   const unit = a.measured[0]?.unit ?? null;
-  const head = `${s.case.id} on machine ${s.machine}, mode ${s.mode}: ${s.points.length} night${s.points.length === 1 ? '' : 's'} (${a.measured.length} measured), ` +
+  const total = a.measured.length;
+  const head = `${s.case.id} on machine ${s.machine}, mode ${s.mode}: ${total} measured night${total === 1 ? '' : 's'}${s.points.length < total ? ` (the last ${s.points.length} shown)` : ''}, ` +
     (a.tooShort ? `history too short for change-point detection (it needs ${a.minimum} measured nights)` : `${a.changes.length} change point${a.changes.length === 1 ? '' : 's'}`);
   const rows: string[][] = [['night', 'sha', 'median', '95% CI', 'n', '']];
   const changeAt = new Map(a.changes.map((c) => [c.to.run, c]));

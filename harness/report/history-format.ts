@@ -23,7 +23,7 @@ export function formatChange(magnitude: number): string {
 export function formatConfidence(c: number): string {
   if (c >= 1) return '>99.9999%';
   const nines = Math.min(6, Math.max(1, Math.ceil(-Math.log10(1 - c))));
-  return `${(c * 100).toFixed(Math.max(0, nines - 1))}%`;
+  return `${(c * 100).toFixed(Math.max(0, nines - 2))}%`;
 }
 
 export function shortSha(sha: string | null): string {

@@ -41,8 +41,10 @@ export async function historyCommand(args: string[]): Promise<Outcome> {
     if (last !== undefined && !(Number.isInteger(last) && last > 0)) throw new UsageError(`--last takes a whole number of nights, not "${values.last}"`);
     const c = findCase(cases, caseId, displayPath(store.location));
     const machine = pickMachine(c, values.machine, mode);
-    const points = await store.series(c.id, { machine, mode, ...(last !== undefined ? { last } : {}) });
-    const analysis = analyzeSeries(points);
+    // change points come from the whole history; --last only shortens what is shown
+    const all = await store.series(c.id, { machine, mode });
+    const analysis = analyzeSeries(all);
+    const points = last !== undefined ? all.slice(-last) : all;
     const { series: _s, ...ref } = c;
     if (values.json) {
       const doc = { schema: 1, case: ref, machine, mode, unit: analysis.measured[0]?.unit ?? null, too_short: analysis.tooShort, minimum_points: analysis.minimum, points, change_points: analysis.changes };

@@ -3,11 +3,13 @@
 // runs recorded whole and once, series read back in order, the latest runs, the
 // cases, scores, and migrations from an empty database and from the previous
 // schema version.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ScoreDoc } from '../harness/model/history.ts';
+import { InputError } from '../harness/model/errors.ts';
+import { importRuns } from '../harness/store/history/import.ts';
 import { SCHEMA_VERSION } from '../harness/store/history/migrations.ts';
 import { openSqliteStore } from '../harness/store/history/sqlite.ts';
 import type { HistoryStore } from '../harness/store/history/store.ts';
@@ -109,6 +111,29 @@ describe.each(FACTORIES)('history store ($name)', (f) => {
     expect(scores[1]!.score).toEqual(SCORE);
     expect(scores[1]).toMatchObject({ machine: 'test-machine', mode: 'time' });
     expect(await store.scores({ problem: 'saxpy' })).toEqual([]);
+    await store.close();
+  });
+
+  it('imports result and baseline files once each run, and nothing at all when one file is bad', async () => {
+    const store = await f.open();
+    const dir = path.join(tmp, `import-${n++}`);
+    mkdirSync(path.join(dir, 'baselines', 'test-machine'), { recursive: true });
+    const [a, b] = nightlyHistory({ nights: 2, caseCount: 2 });
+    // the same run as a result file (without raw samples) and as a baseline file
+    const noSamples = { ...b!, cases: b!.cases.map((c) => (c.state === 'measured' ? { ...c, stats: { ...c.stats, samples: undefined } } : c)) };
+    writeFileSync(path.join(dir, 'a.json'), JSON.stringify(a));
+    writeFileSync(path.join(dir, 'baselines', 'test-machine', 'main.json'), JSON.stringify({ ...a, baseline: { name: 'main', saved_at: '2025-06-01T00:00:00Z' } }));
+    writeFileSync(path.join(dir, 'b.json'), JSON.stringify(noSamples));
+    writeFileSync(path.join(dir, 'broken.json'), JSON.stringify(a).slice(0, 200));
+    const e = await importRuns(store, [dir]).then(() => null, (x: unknown) => x);
+    expect(e).toBeInstanceOf(InputError);
+    expect((e as InputError).file).toBe(path.join(dir, 'broken.json'));
+    expect(await store.latestRuns()).toEqual([]);
+    rmSync(path.join(dir, 'broken.json'));
+    const done = await importRuns(store, [dir]);
+    expect(done.map((d) => [path.basename(d.file), d.created])).toEqual([['a.json', true], ['main.json', false], ['b.json', true]]);
+    expect((await store.latestRuns()).map((r) => r.source)).toEqual(['import', 'import']);
+    expect(await store.series(a!.cases[0]!.id, { machine: 'test-machine' })).toHaveLength(2);
     await store.close();
   });
 

@@ -75,11 +75,16 @@ export async function bisect(o: BisectOptions): Promise<BisectResult> {
   const bench = benchPathOf(o.caseId);
   const positionals = [...(o.paths ?? (bench ? [bench] : [])), o.caseId];
   const problems = o.problems?.length ? o.problems : bench ? [] : [o.caseId.split('/')[0]!];
+  // a pair measured once is not measured again (the culprit's parent may be the good revision)
+  const measured = new Map<string, { c: CaseComparison; session: Comparison }>();
   const measure = async (a: string, b: string): Promise<{ c: CaseComparison; session: Comparison }> => {
+    const known = measured.get(`${a}..${b}`);
+    if (known) return known;
     const { comparison } = await runAbSession({ ...o, revA: a, revB: b, positionals, problems });
     const c = comparison.cases.find((x) => x.id === o.caseId);
     if (!c) throw new UsageError(`case ${o.caseId} was not planned at ${a.slice(0, 10)} and ${b.slice(0, 10)}; \`assay list\` at those revisions shows their cases`);
     if (c.verdict === 'failed' || c.verdict === 'new' || c.verdict === 'missing') throw new UsageError(`case ${o.caseId} could not be measured at both ${a.slice(0, 10)} and ${b.slice(0, 10)}: ${c.verdict}${c.reason ? ` (${c.reason})` : ''}`);
+    measured.set(`${a}..${b}`, { c, session: comparison });
     return { c, session: comparison };
   };
 

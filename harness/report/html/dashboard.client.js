@@ -247,6 +247,7 @@
     $('#count').textContent = shown + ' of ' + data.series.length + ' series';
     $('#no-match').hidden = shown > 0;
   }
+  if (!data.series.length) $('#no-match').textContent = 'This history store holds no runs yet: assay nightly, or assay history import FILE..., records some.';
   for (const f of [fProblem, fBackend, fMachine]) f.addEventListener('change', apply);
   fText.addEventListener('input', apply);
   apply();

@@ -99,7 +99,11 @@ export async function openSqliteStore(file: string, o: OpenSqliteOptions = {}): 
     if (statSync(abs).isDirectory()) throw new InputError(`history store ${displayPath(abs)} is a folder; give the path of a database file (such as ${displayPath(path.join(abs, 'history.sqlite'))})`, abs);
     if (statSync(abs).size > 0) preflight(abs);
   } else {
-    mkdirSync(path.dirname(abs), { recursive: true });
+    try {
+      mkdirSync(path.dirname(abs), { recursive: true });
+    } catch (e) {
+      throw new InputError(`history store ${displayPath(abs)}: cannot make its folder (${(e as Error).message}); give another --db (or ASSAY_DB)`, abs);
+    }
   }
   const translate = sqliteError(abs);
   let raw: Database.Database;

@@ -26,6 +26,8 @@ describe('assay bisect', () => {
   git('config', 'user.email', 'test@example.com');
   git('config', 'user.name', 'test');
   writeFileSync(path.join(repo, 'package.json'), JSON.stringify({ name: 'bisect-demo', private: true }));
+  // a bench file no commit touches: its case is the same code at every revision
+  writeFileSync(path.join(repo, 'steady.bench.ts'), BENCH(2000).replace("bench('beta', () => spin(2000));\n", ''));
   const commit = (msg: string, work: number, note: string): string => {
     writeFileSync(path.join(repo, 'work.bench.ts'), BENCH(work));
     writeFileSync(path.join(repo, 'NOTES.md'), `${note}\n`);
@@ -60,9 +62,9 @@ describe('assay bisect', () => {
   });
 
   it('exits 1 with the reason when the case did not get slower', () => {
-    const r = assay(['bisect', 'work.bench.ts/alpha', 'HEAD~5', 'HEAD', '--time', '0.05', '--processes', '1'], { cwd: repo, env });
-    expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/no culprit: HEAD is not slower than HEAD~5 for work\.bench\.ts\/alpha/);
+    const r = assay(['bisect', 'steady.bench.ts/alpha', 'HEAD~5', 'HEAD', '--time', '0.05', '--processes', '1'], { cwd: repo, env });
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/no culprit: HEAD is not slower than HEAD~5 for steady\.bench\.ts\/alpha/);
   });
 
   it('2 for a good revision that does not come before the bad one', () => {

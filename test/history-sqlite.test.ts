@@ -8,11 +8,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../harness/model/errors.ts';
 import { SCHEMA_VERSION } from '../harness/store/history/migrations.ts';
 import { openSqliteStore } from '../harness/store/history/sqlite.ts';
+import { openSqliteFile, pragmaRows } from '../harness/store/history/sqlite-handle.ts';
 import { nightlyHistory } from './history-fixtures.ts';
 import { assay, ROOT } from './helpers.ts';
 
@@ -41,11 +41,11 @@ async function expectRefused(file: string, message: RegExp, cli = false): Promis
 }
 
 function counts(file: string): { runs: number; results: number[]; integrity: string } {
-  const db = new Database(file, { readonly: true });
+  const db = openSqliteFile(file, { readonly: true });
   try {
     const runs = (db.prepare('select count(*) as n from runs').get() as { n: number }).n;
     const results = (db.prepare('select count(r.case_id) as n from runs u left join case_results r on r.run_id = u.id group by u.id order by u.id').all() as Array<{ n: number }>).map((x) => x.n);
-    return { runs, results, integrity: db.pragma('integrity_check', { simple: true }) as string };
+    return { runs, results, integrity: pragmaRows<{ integrity_check: string }>(db, 'integrity_check')[0]!.integrity_check };
   } finally {
     db.close();
   }
@@ -59,9 +59,9 @@ describe('SQLite history store', () => {
     for (const f of [file, empty]) {
       const s = await openSqliteStore(f);
       await s.close();
-      const db = new Database(f, { readonly: true });
+      const db = openSqliteFile(f, { readonly: true });
       expect((db.prepare('select max(version) as v from assay_schema').get() as { v: number }).v).toBe(SCHEMA_VERSION);
-      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(pragmaRows<{ journal_mode: string }>(db, 'journal_mode')[0]!.journal_mode).toBe('wal');
       db.close();
     }
   });
@@ -80,7 +80,7 @@ describe('SQLite history store', () => {
     await expectRefused(cut, /not a sound SQLite database/);
 
     const foreign = path.join(tmp, 'foreign.sqlite');
-    const f = new Database(foreign);
+    const f = openSqliteFile(foreign);
     f.exec('create table invoices (id integer primary key, total real); insert into invoices values (1, 9.5)');
     f.close();
     await expectRefused(foreign, /not an Assay history store \(its tables: invoices\)/);
@@ -88,8 +88,8 @@ describe('SQLite history store', () => {
     const newer = path.join(tmp, 'newer.sqlite');
     const n = await openSqliteStore(newer);
     await n.close();
-    const d = new Database(newer);
-    d.pragma('journal_mode = DELETE');
+    const d = openSqliteFile(newer);
+    d.exec('pragma journal_mode = DELETE');
     d.prepare("insert into assay_schema values (?, 'from the future', '2031-01-01T00:00:00.000Z')").run(SCHEMA_VERSION + 1);
     d.close();
     await expectRefused(newer, new RegExp(`schema is version ${SCHEMA_VERSION + 1}, newer than this Assay's \\(version ${SCHEMA_VERSION}\\)`), true);

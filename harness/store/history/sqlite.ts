@@ -7,12 +7,12 @@
 // SQLITE_BUSY when another process writes at the same time.
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
 import { BackendUnavailableError, InputError } from '../../model/errors.ts';
 import { displayPath } from '../../model/files.ts';
 import { KyselyHistoryStore } from './kysely-store.ts';
 import { migrate, NewerSchemaError, SCHEMA_VERSION } from './migrations.ts';
+import { openSqliteFile, pragmaRows, type SqliteHandle } from './sqlite-handle.ts';
 import type { HistoryDatabase } from './schema.ts';
 
 /** How long a writer waits for another process's transaction before giving up. */
@@ -65,10 +65,10 @@ export function sqliteError(file: string): (e: unknown) => unknown {
  * an Assay history store no newer than this Assay. Throws InputError otherwise.
  */
 function preflight(file: string): void {
-  let db: Database.Database | undefined;
+  let db: SqliteHandle | undefined;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
-    const check = db.pragma('quick_check') as Array<{ quick_check: string }>;
+    db = openSqliteFile(file, { readonly: true, fileMustExist: true });
+    const check = pragmaRows<{ quick_check: string }>(db, 'quick_check');
     const problems = check.map((r) => r.quick_check).filter((r) => r !== 'ok');
     if (problems.length) throw corrupt(file, `quick_check: ${problems.slice(0, 3).join('; ')}`);
     const tables = (db.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name").all() as Array<{ name: string }>).map((r) => r.name);
@@ -106,15 +106,15 @@ export async function openSqliteStore(file: string, o: OpenSqliteOptions = {}): 
     }
   }
   const translate = sqliteError(abs);
-  let raw: Database.Database;
+  let raw: SqliteHandle;
   try {
-    raw = new Database(abs, { timeout: BUSY_TIMEOUT_MS });
-    if ((raw.pragma('journal_mode', { simple: true }) as string) !== 'wal') raw.pragma('journal_mode = WAL');
+    raw = openSqliteFile(abs, { timeout: BUSY_TIMEOUT_MS });
+    if (pragmaRows<{ journal_mode: string }>(raw, 'journal_mode')[0]?.journal_mode !== 'wal') raw.exec('pragma journal_mode = WAL');
     // in WAL mode, NORMAL loses no committed transaction when a process dies; only a power cut can lose the last one
-    raw.pragma('synchronous = NORMAL');
-    raw.pragma('foreign_keys = ON');
+    raw.exec('pragma synchronous = NORMAL');
+    raw.exec('pragma foreign_keys = ON');
     // a year of a hundred cases' rows stays in memory while the dashboard reads it
-    raw.pragma('cache_size = -32000');
+    raw.exec('pragma cache_size = -32000');
   } catch (e) {
     throw translate(e);
   }

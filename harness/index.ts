@@ -20,6 +20,15 @@ export { interleave, type InterleaveOptions, type InterleaveResult } from './ab/
 export { RunnerClient, type RunnerSpawnOptions } from './runner/client.ts';
 export type { Comparison, CaseComparison, CompareOptions, Verdict } from './stats/compare.ts';
 
+/** History: the store, change points, bisection (docs/history.md). */
+export { openHistoryStore, historyLocation } from './store/history/open.ts';
+export type { HistoryStore, RecordRunOptions, Recorded, SeriesQuery } from './store/history/store.ts';
+export { importRuns } from './store/history/import.ts';
+export { detectChangePoints, type ChangePoint, type ChangePointOptions } from './stats/changepoint.ts';
+export { analyzeSeries, type SeriesAnalysis, type SeriesChange } from './stats/series-changes.ts';
+export { bisect, type BisectOptions, type BisectResult } from './ab/bisect.ts';
+export type { HistoryCase, HistoryPoint, RecordedRun, ScoreDoc, ScoreRecord } from './model/history.ts';
+
 /** Errors and exit codes. */
 export { EXIT, UsageError, InputError, BackendUnavailableError, InternalError } from './model/errors.ts';
 

@@ -14,7 +14,11 @@ export type Outcome =
   /** A run of cases, perhaps compared with a baseline. */
   | { kind: 'run'; result: RunResult; comparison?: Comparison; interrupted?: boolean }
   /** Verdicts of one side against another. */
-  | { kind: 'comparison'; comparison: Comparison; interrupted?: boolean };
+  | { kind: 'comparison'; comparison: Comparison; interrupted?: boolean }
+  /** A nightly run recorded: the new regressions beyond the threshold, and the cases that failed. */
+  | { kind: 'nightly'; regressions: number; failed: number; interrupted?: boolean }
+  /** A bisection: whether it found the commit that made the case slower. */
+  | { kind: 'bisect'; found: boolean; interrupted?: boolean };
 
 export const DONE: Outcome = { kind: 'done' };
 
@@ -22,6 +26,8 @@ export const DONE: Outcome = { kind: 'done' };
 export function exitCodeFor(o: Outcome): ExitCode {
   if (o.kind === 'done') return EXIT.ok;
   if (o.interrupted) return EXIT.interrupted;
+  if (o.kind === 'nightly') return o.regressions > 0 || o.failed > 0 ? EXIT.regression : EXIT.ok;
+  if (o.kind === 'bisect') return o.found ? EXIT.ok : EXIT.regression;
   if (o.kind === 'run') {
     // a candidate that does not build is an input error, like a bench file that does not load
     if (unbuiltCandidates(o.result).length) return EXIT.usage;

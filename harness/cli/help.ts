@@ -12,6 +12,14 @@ Usage:
                                            session, and give verdicts for B against A
   assay baseline list|show NAME|delete NAME   the saved baselines (--machine ID, --json)
   assay model FILE.onnx [options]          benchmark any ONNX model with synthesized inputs
+  assay nightly [PATHS/FILTERS] [options]  run the suite, record it in the history store, and
+                                           report the change points that are new tonight
+  assay history [CASE] [--json]            a case's nightly series with its change points (or
+                                           the cases the store holds)
+  assay history import FILE|DIR...         record existing result and baseline files
+  assay bisect CASE GOOD BAD [PATHS]       find the commit between GOOD and BAD that made
+                                           CASE slower, by interleaved A/B of revisions
+  assay report --html DIR                  write the history dashboard to DIR/index.html
 
 Run options:
   PATHS                 files or folders to search for *.bench.ts / *.bench.js files;
@@ -47,6 +55,17 @@ ab options: the run options above (filters, --problem, --backend, --time, --quic
   --no-install          use the checkouts as they are, without npm ci or build
   --processes K         runner processes per side, taking turns (default 5)
 
+History options (nightly, history, report; the store is docs/history.md's):
+  --db PATH             the history store, a SQLite file (default: ASSAY_DB, else
+                        .assay/history.sqlite)
+  --threshold T         nightly and report: a change beyond ±T is a regression or an
+                        improvement (default 2%)
+  --markdown FILE, --json FILE   nightly: the summary as Markdown or JSON ("-" for stdout)
+  --machine ID          history and report: the machine whose series to read
+  --measure MODE        the measure mode whose series to record or read (default: time)
+  --last N              history: only the newest N nights
+  bisect takes ab's options (--time, --quick, --processes, --no-install, --backend)
+
 Model options (assay model FILE.onnx):
   --ep LIST             execution providers: cpu,webgpu (default: cpu)
   --threads LIST        intra-op thread counts (default: 1,2)
@@ -59,8 +78,11 @@ Model options (assay model FILE.onnx):
 
 Exit codes:
   0  success      1  a case failed verification or threw, or a comparison found a
-                   case whose verdict --fail-on names (slower by default)
-  2  usage, configuration or input error (including a candidate that does not build)
+                   case whose verdict --fail-on names (slower by default); for
+                   nightly, a new regression beyond the threshold; for bisect,
+                   BAD is not slower than GOOD
+  2  usage, configuration or input error (including a candidate that does not build,
+     and a history store that is corrupt or of a newer schema: it is left untouched)
   3  a requested backend or tool is unavailable on this machine
   4  Assay itself failed (a bug, or a runner that died for no fault of the code
      under test); the message says so: please report it

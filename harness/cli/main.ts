@@ -7,11 +7,15 @@ import { DONE, errorMessage, exitCodeFor, exitCodeForError, type Outcome } from 
 import { TOOL_VERSION } from '../model/version.ts';
 import { abCommand } from './commands/ab.ts';
 import { baselineCommand } from './commands/baseline.ts';
+import { bisectCommand } from './commands/bisect.ts';
 import { compareCommand } from './commands/compare.ts';
 import { envCommand } from './commands/env.ts';
+import { historyCommand } from './commands/history.ts';
 import { listCommand } from './commands/list.ts';
 import { modelCommand } from './commands/model.ts';
+import { nightlyCommand } from './commands/nightly.ts';
 import { problemCommand } from './commands/problem.ts';
+import { reportCommand } from './commands/report.ts';
 import { runCommand } from './commands/run.ts';
 import { HELP } from './help.ts';
 
@@ -24,6 +28,10 @@ const COMMANDS: Record<string, (args: string[]) => Promise<Outcome>> = {
   baseline: baselineCommand,
   ab: abCommand,
   model: modelCommand,
+  nightly: nightlyCommand,
+  history: historyCommand,
+  bisect: bisectCommand,
+  report: reportCommand,
 };
 
 export async function main(argv: string[]): Promise<Outcome> {

@@ -8,8 +8,13 @@ import type { RunResult } from '../model/types.ts';
 /** The RunResult schema this Assay reads and writes. */
 export const RESULT_SCHEMA = 1;
 
+export interface ReadResultOptions {
+  /** Whether a measured case must carry its raw samples (a baseline must; history does not). True by default. */
+  requireSamples?: boolean;
+}
+
 /** Reads and validates a RunResult file. `what` names it in messages ("baseline main", "result file"). */
-export function readRunResult(file: string, what: string): RunResult {
+export function readRunResult(file: string, what: string, o: ReadResultOptions = {}): RunResult {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -17,11 +22,11 @@ export function readRunResult(file: string, what: string): RunResult {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(`${what}: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`, file);
   }
-  return parseRunResult(text, file, what);
+  return parseRunResult(text, file, what, o);
 }
 
 /** Parses and validates RunResult text; every complaint names the file and what is wrong. */
-export function parseRunResult(text: string, file: string, what: string): RunResult {
+export function parseRunResult(text: string, file: string, what: string, o: ReadResultOptions = {}): RunResult {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -55,6 +60,10 @@ export function parseRunResult(text: string, file: string, what: string): RunRes
     if (c.state === 'measured') {
       const st = c.stats;
       if (!isObject(st) || typeof st.median !== 'number') throw bad(`${at} is measured but has no stats.median`);
+      if (o.requireSamples === false && st.samples === undefined) {
+        if (!Array.isArray(st.ci) || typeof st.n !== 'number') throw bad(`${at} is measured but has no stats.ci or stats.n`);
+        return;
+      }
       if (!Array.isArray(st.samples) || st.samples.length === 0) throw bad(`${at} has no raw samples (stats.samples); it was written with --no-samples`);
       if (!st.samples.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0)) throw bad(`${at} has a sample that is not a finite non-negative number`);
     } else if (c.state === 'failed') {

@@ -14,13 +14,20 @@ export type Outcome =
   /** A run of cases, perhaps compared with a baseline. */
   | { kind: 'run'; result: RunResult; comparison?: Comparison; interrupted?: boolean }
   /** Verdicts of one side against another. */
-  | { kind: 'comparison'; comparison: Comparison; interrupted?: boolean };
+  | { kind: 'comparison'; comparison: Comparison; interrupted?: boolean }
+  /** Scores of candidates: accepted, rejected, or `error` where Assay itself failed. */
+  | { kind: 'score'; verdicts: Array<'accepted' | 'rejected' | 'error'> };
 
 export const DONE: Outcome = { kind: 'done' };
 
 /** The exit code of an outcome. */
 export function exitCodeFor(o: Outcome): ExitCode {
   if (o.kind === 'done') return EXIT.ok;
+  if (o.kind === 'score') {
+    // a broken harness is never scored as a bad candidate: any error is 4, ahead of any rejection
+    if (o.verdicts.includes('error')) return EXIT.internal;
+    return o.verdicts.includes('rejected') ? EXIT.regression : EXIT.ok;
+  }
   if (o.interrupted) return EXIT.interrupted;
   if (o.kind === 'run') {
     // a candidate that does not build is an input error, like a bench file that does not load

@@ -13,6 +13,7 @@ import { listCommand } from './commands/list.ts';
 import { modelCommand } from './commands/model.ts';
 import { problemCommand } from './commands/problem.ts';
 import { runCommand } from './commands/run.ts';
+import { scoreCommand } from './commands/score.ts';
 import { HELP } from './help.ts';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<Outcome>> = {
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<Outcome>> = {
   baseline: baselineCommand,
   ab: abCommand,
   model: modelCommand,
+  score: scoreCommand,
 };
 
 export async function main(argv: string[]): Promise<Outcome> {

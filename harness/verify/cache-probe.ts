@@ -1,0 +1,39 @@
+// The cache probe: a kernel that keeps results across calls (keyed on its
+// inputs' identity or on their values) computes once and then copies, so a
+// pass over inputs it has never seen is far slower than a later pass over the
+// same inputs. After the timed samples, the candidate makes a few passes over
+// sets it was never shown; this judges the first pass's time against the
+// last's, repeated so that one busy moment of the machine cannot decide it.
+
+/** A first pass slower than this many times a later pass over the same inputs means results were kept. */
+export const CACHE_PROBE_RATIO = 3;
+
+export interface CacheProbe {
+  /** Per repetition: ns of the first pass over never-seen inputs, and of the last pass over the same inputs. */
+  passes: Array<{ firstNs: number; lastNs: number }>;
+  /** Calls per pass. */
+  calls: number;
+  /** The median ns per call of the timed samples, for the detail. */
+  timedPerCallNs: number;
+}
+
+export function judgeCacheProbe(p: CacheProbe): { passed: boolean; detail: string } {
+  const ratios = p.passes.map((x) => x.firstNs / x.lastNs).sort((a, b) => a - b);
+  const ratio = ratios[Math.floor(ratios.length / 2)]!;
+  const first = median(p.passes.map((x) => x.firstNs / p.calls));
+  const last = median(p.passes.map((x) => x.lastNs / p.calls));
+  const text =
+    `${p.passes.length} times, ${p.calls} calls on never-seen inputs took ${ms(first)} each, later calls on the same inputs ${ms(last)} (${ratio.toFixed(2)}x, the median); ` +
+    `the timed calls ${ms(p.timedPerCallNs)}`;
+  if (ratio > CACHE_PROBE_RATIO) return { passed: false, detail: `${text}: results were kept across calls (a cache keyed on the inputs), so repeated calls did not do the work` };
+  return { passed: true, detail: text };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+function ms(ns: number): string {
+  return ns >= 1e6 ? `${(ns / 1e6).toPrecision(3)} ms` : `${(ns / 1e3).toPrecision(3)} µs`;
+}

@@ -10,6 +10,7 @@ import { baselineCommand } from './commands/baseline.ts';
 import { compareCommand } from './commands/compare.ts';
 import { envCommand } from './commands/env.ts';
 import { listCommand } from './commands/list.ts';
+import { mcpCommand } from './commands/mcp.ts';
 import { modelCommand } from './commands/model.ts';
 import { problemCommand } from './commands/problem.ts';
 import { runCommand } from './commands/run.ts';
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<Outcome>> = {
   ab: abCommand,
   model: modelCommand,
   score: scoreCommand,
+  mcp: mcpCommand,
 };
 
 export async function main(argv: string[]): Promise<Outcome> {

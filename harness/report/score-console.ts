@@ -20,7 +20,7 @@ export function renderScore(s: Score): string {
   for (const c of s.cases) {
     const at = Object.entries(c.params).map(([k, v]) => `${k}=${v}`).join(',');
     out.push(
-      `  ${at}: ${formatNs(c.median_ns)} per call ${interval(c.ci_ns.map((x) => x / 1e6) as [number, number]).replace(/\]$/, '] ms')}, ${sig(c.speedup)}× the reference (${formatNs(c.reference_median_ns)})` +
+      `  ${at}: ${formatNs(c.median_ns)} per call [${formatNs(c.ci_ns[0])}, ${formatNs(c.ci_ns[1])}], ${sig(c.speedup)}× the reference (${formatNs(c.reference_median_ns)})` +
         `${c.speedup_best !== undefined ? `, ${sig(c.speedup_best)}× the best (${formatNs(c.best_median_ns!)})` : ''}; ${c.samples} samples of ${c.batch} calls${c.throughput ? `; ${formatThroughput(c.throughput)}` : ''}${c.noisy ? '; noisy' : ''}`,
     );
   }

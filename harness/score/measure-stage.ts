@@ -31,7 +31,7 @@ export const TARGET_REL_CI = 0.02;
 const MIN_ROUNDS = 8;
 /** Never-seen input sets in each pass of the cache probe: enough for about 10 ms of calls, within these bounds. */
 const PROBE_MIN_SETS = 3;
-const PROBE_MAX_SETS = 32;
+const PROBE_MAX_SETS = 16;
 const PROBE_PASS_NS = 10e6;
 /** Passes over each probe's sets (the first and the last are compared), and probes. */
 const PROBE_PASSES = 3;
@@ -110,9 +110,17 @@ export async function measurePoint(sides: MeasureSide[], trusted: TrustedRunner,
     return (timerOf(s.kind) === 'parent' ? r.parentNs : r.ns) / calls;
   };
 
-  // warm-up: the JIT tiers the code up, caches fill; then the batch that fills a sample
+  // warm-up: the JIT tiers the code up, caches fill; then the batch that fills a sample. A trusted
+  // side warmed up for an earlier candidate of the session needs one sample to fill the caches again.
   const batch = new Map<MeasureSide, number>();
   for (const s of sides) {
+    const key = `${s.slot}|${formatParams(params)}`;
+    const known = s.role === 'candidate' ? undefined : trusted.batches.get(key);
+    if (known !== undefined) {
+      await take(s, known);
+      batch.set(s, known);
+      continue;
+    }
     const clock = measuringClock();
     const t0 = clock.now();
     let calls = 1;
@@ -123,6 +131,7 @@ export async function measurePoint(sides: MeasureSide[], trusted: TrustedRunner,
       if (clock.now() - t0 > 4 * WARMUP_NS) break;
     }
     batch.set(s, Math.max(1, Math.round(TARGET_SAMPLE_NS / perCall)));
+    if (s.role !== 'candidate') trusted.batches.set(key, batch.get(s)!);
   }
 
   const sampleSides: SampleSide[] = sides.map((s) => ({ name: s.id, take: () => take(s, batch.get(s)!) }));
@@ -147,6 +156,10 @@ export async function measurePoint(sides: MeasureSide[], trusted: TrustedRunner,
     probeSets.push(lastExp.inputs);
     const bound = await cand.client.bind(probeSets, params, cand.slot, o.sampleTimeoutMs);
     if (bound.type === 'failed') throw new MeasureFailure('no crash or hang', `${cand.id} ${bound.message} ${at}`);
+    // the request's own cost (poisoning, reading, the round trip) is taken off both passes, so that a fast
+    // kernel's passes compare its calls; a candidate that slows an empty request only widens the gap
+    const empty = await cand.client.time(0, 0, cand.slot, o.sampleTimeoutMs);
+    const overheadNs = empty.type === 'failed' ? 0 : timerOf(cand.kind) === 'parent' ? empty.parentNs : empty.ns;
     let firstNs = 0;
     let lastNs = 0;
     for (let pass = 0; pass < PROBE_PASSES; pass++) {
@@ -159,7 +172,8 @@ export async function measurePoint(sides: MeasureSide[], trusted: TrustedRunner,
       if (pass === 0) firstNs = ns;
       lastNs = ns;
     }
-    passes.push({ firstNs, lastNs });
+    const o2 = Math.min(overheadNs, 0.9 * lastNs);
+    passes.push({ firstNs: firstNs - o2, lastNs: lastNs - o2 });
   }
   const probe = judgeCacheProbe({ passes, calls: f, timedPerCallNs: candStats.median });
   if (!probe.passed) throw new MeasureFailure('cache probe', `${probe.detail} ${at}`);

@@ -27,6 +27,8 @@ export class TrustedRunner {
   private expectations = new Map<string, Promise<Expectation & { ns: number }>>();
   /** The reference's time of one call at each point, from the expectations it computed. */
   readonly referenceNs = new Map<string, number>();
+  /** The calls per sample chosen for each slot at each point, so later candidates of the session skip the trusted sides' warm-up. */
+  readonly batches = new Map<string, number>();
 
   private constructor(
     readonly client: CandidateClient,

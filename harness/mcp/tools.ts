@@ -72,7 +72,7 @@ export class Scorer {
     const s = await session;
     s.redraw();
     const dir = mkdtempSync(path.join(os.tmpdir(), 'assay-mcp-'));
-    const base = (o.name ?? 'candidate').replace(/[^A-Za-z0-9_-]/g, '_').replace(/\.[^.]*$/, '') || 'candidate';
+    const base = path.basename(o.name ?? 'candidate').replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]/g, '_') || 'candidate';
     const file = path.join(dir, `${base}${ext}`);
     try {
       writeFileSync(file, kind === 'onnx' ? Buffer.from(source, 'base64') : source);

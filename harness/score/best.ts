@@ -5,7 +5,8 @@
 // until a variant file changes; so it is measured once, not per candidate.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { formatParams, generateInputs } from '../problem/define.ts';
+import { formatParams } from '../problem/define.ts';
+import { judgeRun } from '../verify/judge.ts';
 import { median } from '../stats/summary.ts';
 import { projectDataDir } from '../model/paths.ts';
 import { writeFileAtomic } from '../model/files.ts';
@@ -38,7 +39,7 @@ function keptFile(cwd: string): string {
 /** The fastest built-in of `kind` at `params`, or null when the kind has none. Call it holding the measure lock. */
 export async function bestBuiltIn(trusted: TrustedRunner, kind: ArtifactKind, params: Params, rng: Rng, o: { machine: string; cwd: string; onLog?: (s: string) => void }): Promise<BuiltIn | null> {
   const all = builtInsOf(trusted, kind);
-  if (all.length <= 1) return all[0] ?? null;
+  if (all.length === 0) return null;
   const files = createHash('sha256');
   for (const b of all) files.update(b.slot).update(readFileSync(b.variant.file));
   const key = `${o.machine}|${trusted.lp.problem.name}|${kind}|${formatParams(params)}|${files.digest('hex').slice(0, 16)}`;
@@ -51,11 +52,17 @@ export async function bestBuiltIn(trusted: TrustedRunner, kind: ArtifactKind, pa
   const hit = all.find((b) => b.slot === kept[key]);
   if (hit) return hit;
   o.onLog?.(`timing the ${all.length} built-in ${kind} variants of "${trusted.lp.problem.name}" at ${formatParams(params)} to find the fastest (once per machine)`);
-  const sets = [generateInputs(trusted.lp.problem, params, rng.int(2 ** 31))];
+  const exp = await trusted.expect(params, rng.int(2 ** 31));
   let best: { b: BuiltIn; ns: number } | null = null;
   for (const b of all) {
-    await trusted.ensure(b.variant, b.settings);
-    const bound = await trusted.client.bind(sets, params, b.slot);
+    // a built-in that does not load, throws or computes wrong here is no yardstick: it is left out
+    try {
+      await trusted.ensure(b.variant, b.settings);
+    } catch (e) {
+      o.onLog?.(`left out ${b.id}: ${(e as Error).message}`);
+      continue;
+    }
+    const bound = await trusted.client.bind([exp.inputs], params, b.slot);
     if (bound.type === 'failed') continue;
     const xs: number[] = [];
     let calls = 1;
@@ -66,7 +73,12 @@ export async function bestBuiltIn(trusted: TrustedRunner, kind: ArtifactKind, pa
       if (i >= 2) xs.push(perCall);
       calls = Math.max(1, Math.round(TARGET_SAMPLE_NS / 2 / perCall));
     }
-    if (xs.length === TRIAL_SAMPLES && (!best || median(xs) < best.ns)) best = { b, ns: median(xs) };
+    if (xs.length < TRIAL_SAMPLES) continue;
+    if (!judgeRun(trusted.lp.problem, exp, { outputs: await trusted.client.read(b.slot) }).passed) {
+      o.onLog?.(`left out ${b.id}: its outputs are wrong at ${formatParams(params)}`);
+      continue;
+    }
+    if (!best || median(xs) < best.ns) best = { b, ns: median(xs) };
   }
   if (!best) return null;
   try {

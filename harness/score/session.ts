@@ -100,12 +100,7 @@ export class ScoringSession {
    * BackendUnavailableError; everything else is a Score, `error` included.
    */
   async score(file: string): Promise<Score> {
-    const kind = kindOfFile(file);
-    if (!kind) throw new UsageError(`${displayPath(file)}: not a candidate file; candidates end in ${variantExtensions().join(', ')}`);
-    if (!existsSync(file) || !statSync(file).isFile()) throw new InputError(`no such candidate file: ${displayPath(file)}`, file);
-    const avail = await availabilityOf(kind);
-    if (!avail.ok) throw new BackendUnavailableError(`${displayPath(file)}: the ${kind} backend is unavailable here: ${avail.detail}`);
-    return this.scoreKind(path.resolve(file), kind);
+    return this.scoreKind(path.resolve(file), await checkCandidate(file));
   }
 
   private async scoreKind(file: string, kind: ArtifactKind): Promise<Score> {
@@ -298,8 +293,23 @@ export class ScoringSession {
   }
 }
 
+/**
+ * The kind of a candidate file, checked before anything starts: a file that is
+ * not a candidate is a UsageError, a missing one an InputError, a kind this
+ * machine cannot run a BackendUnavailableError.
+ */
+export async function checkCandidate(file: string): Promise<ArtifactKind> {
+  const kind = kindOfFile(file);
+  if (!kind) throw new UsageError(`${displayPath(file)}: not a candidate file; candidates end in ${variantExtensions().join(', ')}`);
+  if (!existsSync(file) || !statSync(file).isFile()) throw new InputError(`no such candidate file: ${displayPath(file)}`, file);
+  const avail = await availabilityOf(kind);
+  if (!avail.ok) throw new BackendUnavailableError(`${displayPath(file)}: the ${kind} backend is unavailable here: ${avail.detail}`);
+  return kind;
+}
+
 /** Scores one candidate in a session of its own. */
 export async function scoreCandidate(problem: string, file: string, o: ScoreOptions = {}): Promise<Score> {
+  await checkCandidate(file);
   const session = await ScoringSession.open(problem, o);
   try {
     return await session.score(file);

@@ -7,6 +7,12 @@
 
 /** A first pass slower than this many times a later pass over the same inputs means results were kept. */
 export const CACHE_PROBE_RATIO = 3;
+/**
+ * Below this much time in the first pass, first-use effects (new arrays, new
+ * device buffers) and the request's noise outweigh the work, and the probe does
+ * not judge; a kernel that quick has little to gain from a cache either.
+ */
+export const CACHE_PROBE_MIN_NS = 2e6;
 
 export interface CacheProbe {
   /** Per repetition: ns of the first pass over never-seen inputs, and of the last pass over the same inputs. */
@@ -25,6 +31,8 @@ export function judgeCacheProbe(p: CacheProbe): { passed: boolean; detail: strin
   const text =
     `${p.passes.length} times, ${p.calls} calls on never-seen inputs took ${ms(first)} each, later calls on the same inputs ${ms(last)} (${ratio.toFixed(2)}x, the median); ` +
     `the timed calls ${ms(p.timedPerCallNs)}`;
+  const firstPass = median(p.passes.map((x) => x.firstNs));
+  if (firstPass < CACHE_PROBE_MIN_NS) return { passed: true, detail: `${text}; a first pass of ${ms(firstPass)} is too short to judge` };
   if (ratio > CACHE_PROBE_RATIO) return { passed: false, detail: `${text}: results were kept across calls (a cache keyed on the inputs), so repeated calls did not do the work` };
   return { passed: true, detail: text };
 }

@@ -1,13 +1,13 @@
 // `assay score --problem NAME --candidate FILE [--json]` scores one candidate;
 // `assay score --problem NAME DIR/` every candidate in a folder, with fast_p.
 // The Score JSON goes to stdout with --json; progress and logs go to stderr.
+// The scorer is imported when the command runs, so other commands start without it.
 import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../../model/errors.ts';
 import type { Params, Settings } from '../../model/types.ts';
 import { renderFolder, renderScore } from '../../report/score-console.ts';
-import { scoreFolder } from '../../score/folder.ts';
-import { scoreCandidate, type ScoreOptions } from '../../score/session.ts';
+import type { ScoreOptions } from '../../score/session.ts';
 import { budgetOption, listOption, parseOrUsage } from '../args.ts';
 import type { Outcome } from '../exit.ts';
 
@@ -29,6 +29,7 @@ export async function scoreCommand(args: string[]): Promise<Outcome> {
           timeout: { type: 'string' },
           point: { type: 'string', multiple: true },
           setting: { type: 'string', multiple: true },
+          kernels: { type: 'string' },
         },
       }),
     'score',
@@ -50,7 +51,13 @@ export async function scoreCommand(args: string[]): Promise<Outcome> {
   if (budgetS !== undefined) o.budgetS = budgetS;
   if (values.point?.length) o.points = values.point.map(parsePoint);
   if (values.setting?.length) o.settings = parseSettings(listOption(values.setting));
+  if (values.kernels) {
+    if (!existsSync(values.kernels) || !statSync(values.kernels).isDirectory()) throw new UsageError(`--kernels: no such folder: ${values.kernels}`);
+    o.kernelsDir = values.kernels;
+  }
 
+  const { scoreFolder } = await import('../../score/folder.ts');
+  const { scoreCandidate } = await import('../../score/session.ts');
   if (dir) {
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`no such folder: ${dir}`);
     const f = await scoreFolder(problem, dir, { ...o, onScore: (s) => process.stderr.write(`score: ${s.candidate}: ${s.verdict}${s.reason ? ` (${s.reason.slice(0, 160)})` : ''}\n`) });

@@ -20,6 +20,10 @@ export { interleave, type InterleaveOptions, type InterleaveResult } from './ab/
 export { RunnerClient, type RunnerSpawnOptions } from './runner/client.ts';
 export type { Comparison, CaseComparison, CompareOptions, Verdict } from './stats/compare.ts';
 
+/** Scoring candidates: staged, sandboxed, against the reference and the best built-in variant. */
+export { scoreCandidate, ScoringSession, type ScoreOptions } from './score/session.ts';
+export { scoreFolder } from './score/folder.ts';
+
 /** Errors and exit codes. */
 export { EXIT, UsageError, InputError, BackendUnavailableError, InternalError } from './model/errors.ts';
 
@@ -36,6 +40,9 @@ export type {
   Rng,
   RunResult,
   SampleStats,
+  Score,
+  ScoreCheck,
+  FolderScore,
   Tensors,
 } from './model/types.ts';
 export type { MeasureOptions } from './measure/measure.ts';

@@ -54,6 +54,8 @@ export function serveCandidate(o: HostOptions): void {
     bound: { kernel: RotatingKernel; sets: Tensors[] } | null;
     /** The outputs as the last timed calls left them. */
     taken: Tensors | null;
+    /** Whether work can go on after a call returns (code that runs in this process, js or native), so the outputs are read again later. */
+    later: boolean;
   }
   const slots = new Map<string, Slot>();
 
@@ -75,7 +77,7 @@ export function serveCandidate(o: HostOptions): void {
         } catch (e) {
           return reply({ type: 'failed', id: m.id, message: describeError(e), ...(e instanceof ArtifactError ? { location: { file: e.file, ...(e.line !== undefined ? { line: e.line } : {}) } } : {}) });
         }
-        slots.set(name, { problem, artifact, last: null, bound: null, taken: null });
+        slots.set(name, { problem, artifact, last: null, bound: null, taken: null, later: m.candidate.kind === 'js' || m.candidate.kind === 'native' });
         return reply({ type: 'loaded', id: m.id, details: artifact.details ?? {} });
       }
       case 'call': {
@@ -98,8 +100,9 @@ export function serveCandidate(o: HostOptions): void {
         }
         const ns = clock.now() - t0;
         const now = snapshot(outputs);
-        await new Promise((r) => wait(r, LATER_MS));
-        return reply({ type: 'called', id: m.id, outputs: now, later: snapshot(outputs), inputs, ns });
+        // a GPU kernel or an ONNX session is done when its call resolves: nothing of it runs on here
+        if (slot.later) await new Promise((r) => wait(r, LATER_MS));
+        return reply({ type: 'called', id: m.id, outputs: now, later: slot.later ? snapshot(outputs) : now, inputs, ns });
       }
       case 'bind': {
         const slot = slotOf(name);

@@ -26,6 +26,19 @@ describe('assay score', () => {
     expect(r.stderr).toMatch(/score: .*good\.ts: verify/);
   });
 
+  it('exits 1 for a rejected candidate, and reports a sandbox layer this machine lacks as unavailable', () => {
+    const r = assay(['score', ...TINY, '--candidate', 'test/fixtures/kernels/tiny/nothing.ts', '--json'], { env: { ASSAY_SCORE_SANDBOX: 'none' } });
+    expect(r.code).toBe(1);
+    const s = JSON.parse(r.stdout) as Score;
+    expect(s).toMatchObject({ verdict: 'rejected', stage: 'verify' });
+    expect(s.reason).toMatch(/^outputs written: left 5 of 5 elements of "out" unwritten/);
+    const net = s.checks.find((c) => c.name === 'network isolation')!;
+    expect(net).toMatchObject({ passed: false, unavailable: true });
+    expect(net.detail).toMatch(/^unavailable: turned off by ASSAY_SCORE_SANDBOX=none; a JS candidate's network calls are still refused/);
+    // what did run still guards it
+    expect(s.checks.find((c) => c.name === 'permission model')).toMatchObject({ passed: true });
+  });
+
   it('exits 2 for a usage or input error, and names the file', () => {
     expect(assay(['score', '--candidate', 'x.ts']).stderr).toMatch(/score needs --problem NAME/);
     const missing = assay(['score', ...TINY, '--candidate', 'test/fixtures/kernels/tiny/absent.ts']);

@@ -43,7 +43,8 @@ export function installRefusals(): string[] {
   patch(https, 'https', ['request', 'get', 'createServer']);
   patch(dgram, 'dgram', ['createSocket']);
   patch(dns, 'dns', ['lookup', 'resolve', 'resolve4', 'resolve6']);
-  const files = ['writeFile', 'appendFile', 'open', 'mkdir', 'mkdtemp', 'rm', 'rmdir', 'unlink', 'rename', 'copyFile', 'cp', 'symlink', 'link', 'truncate', 'chmod', 'chown', 'utimes', 'createWriteStream'];
+  // writes only: Node's own module loader opens and reads files through these objects (on Node 24 too)
+  const files = ['writeFile', 'appendFile', 'mkdir', 'mkdtemp', 'rm', 'rmdir', 'unlink', 'rename', 'copyFile', 'cp', 'symlink', 'link', 'truncate', 'chmod', 'chown', 'utimes', 'createWriteStream'];
   for (const n of files) {
     if (n in fs) (fs as unknown as Record<string, unknown>)[n] = refuse(`fs.${n}`, 'files');
     if (`${n}Sync` in fs) (fs as unknown as Record<string, unknown>)[`${n}Sync`] = refuse(`fs.${n}Sync`, 'files');

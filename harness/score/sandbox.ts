@@ -6,12 +6,12 @@
 // no writes, workers, child processes or addons); a clean environment. A layer
 // that is missing is a check marked `unavailable`, never pretended.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ADDON_PATH } from '../addon/addon.ts';
 import { lavapipeDir } from '../backends/webgpu/lavapipe-paths.mjs';
-import { projectDataDir } from '../model/paths.ts';
+import { packageRoot, projectDataDir } from '../model/paths.ts';
 import type { ArtifactKind, ScoreCheck } from '../model/types.ts';
 
 /** The address space a candidate's runner may use by default: Node, Dawn and a kernel's buffers fit. */
@@ -67,6 +67,11 @@ function bwrapArgs(binds: string[], gpu = false): string[] {
   return [...args, '--unshare-all', '--die-with-parent', '--new-session'];
 }
 
+function isUnder(p: string, dir: string): boolean {
+  const rel = path.relative(dir, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
 /** The permission model's flag: `--permission` where this Node has it, `--experimental-permission` on Node 20. */
 function permissionFlag(): string {
   return process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';
@@ -83,8 +88,9 @@ export function sandboxFor(o: SandboxOptions): Sandbox {
   layer('own process', true, 'the candidate runs in a runner process of its own, which is killed at the end or on any fault');
   const bw = bwrapAvailable();
   const gpu = o.kind === 'wgsl' || o.kind === 'onnx';
-  // the tsx cache, read-only: a trusted runner's TypeScript loader finds its transpiled files there, and nothing can be written into it
-  const binds = [o.dir, path.join(os.tmpdir(), `tsx-${os.userInfo().uid}`)];
+  // the private /tmp hides what lies under the real one: the candidate's folder, and Node, Assay and
+  // the project when they are installed there, come back in read-only
+  const binds = [o.dir, path.dirname(realpathSync(process.execPath)), packageRoot(), o.project].filter((p) => isUnder(p, os.tmpdir()) || p === o.dir);
   const wrapper: string[] = [];
   if (bw.ok) {
     layer('file system isolation', true, 'bubblewrap: the root is read-only and /tmp is private and empty, so nothing the candidate writes outlives it');
@@ -100,7 +106,7 @@ export function sandboxFor(o: SandboxOptions): Sandbox {
     wrapper.push('prlimit', `--as=${o.memoryMb * 2 ** 20}`, '--core=0', '--');
     layer('memory limit', true, `prlimit --as: ${o.memoryMb} MiB of address space for the whole runner (buffers and native allocations too, not only the JS heap); an allocation past it fails`);
   } else {
-    layer('memory limit', false, 'prlimit (util-linux) is not installed');
+    layer('memory limit', false, process.env.ASSAY_SCORE_SANDBOX === 'none' ? 'turned off by ASSAY_SCORE_SANDBOX=none' : 'prlimit (util-linux) is not installed');
   }
   if (bw.ok) wrapper.push('bwrap', ...bwrapArgs(binds, gpu));
   const execArgv = ['--disable-warning=ExperimentalWarning', '--disable-wasm-trap-handler'];

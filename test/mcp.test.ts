@@ -46,7 +46,7 @@ describe('assay mcp', () => {
 
   it('scores a candidate from its source text and returns the Score JSON', async () => {
     const source = 'export default function (i: any, o: any, p: any) { const a = i.a[0], x = i.x, y = i.y, out = o.out; for (let k = 0; k < p.n; k++) out[k] = a * x[k] + y[k]; }';
-    const r = await client.callTool({ name: 'score_candidate', arguments: { problem: 'saxpy', kind: 'ts', source, name: 'mine.ts', budget_s: 0.1 } });
+    const r = await client.callTool({ name: 'score_candidate', arguments: { problem: 'saxpy', kind: 'ts', source, name: 'mine.ts', budget_s: 0.05 } });
     const s = JSON.parse(text(r)) as Score;
     expect(s.verdict, s.reason).toBe('accepted');
     expect(s.candidate).toMatch(/mine\.ts$/);

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScoringSession } from '../harness/score/session.ts';
-import { ADVERSARIAL, expectationOf, openSession } from './score-helpers.ts';
+import { ADVERSARIAL, expectationOf, openSession, precompile } from './score-helpers.ts';
 import { skipWebGpu } from './webgpu-adapter.ts';
 
 const DIR = path.join(ADVERSARIAL, 'matmul');
@@ -22,7 +22,7 @@ describe('scoring adversarial candidates', () => {
   let session: ScoringSession;
   beforeAll(async () => {
     for (const f of ESCAPES) rmSync(f, { force: true });
-    session = await openSession();
+    [session] = await Promise.all([openSession(), precompile(files.map((f) => path.join(DIR, f)))]);
   });
   afterAll(async () => {
     await session?.close();

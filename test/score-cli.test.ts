@@ -26,19 +26,6 @@ describe('assay score', () => {
     expect(r.stderr).toMatch(/score: .*good\.ts: verify/);
   });
 
-  it('exits 1 for a rejected candidate, and reports a sandbox layer this machine lacks as unavailable', () => {
-    const r = assay(['score', ...TINY, '--candidate', 'test/fixtures/kernels/tiny/nothing.ts', '--json'], { env: { ASSAY_SCORE_SANDBOX: 'none' } });
-    expect(r.code).toBe(1);
-    const s = JSON.parse(r.stdout) as Score;
-    expect(s).toMatchObject({ verdict: 'rejected', stage: 'verify' });
-    expect(s.reason).toMatch(/^outputs written: left 5 of 5 elements of "out" unwritten/);
-    const net = s.checks.find((c) => c.name === 'network isolation')!;
-    expect(net).toMatchObject({ passed: false, unavailable: true });
-    expect(net.detail).toMatch(/^unavailable: turned off by ASSAY_SCORE_SANDBOX=none; a JS candidate's network calls are still refused/);
-    // what did run still guards it
-    expect(s.checks.find((c) => c.name === 'permission model')).toMatchObject({ passed: true });
-  });
-
   it('exits 2 for a usage or input error, and names the file', () => {
     expect(assay(['score', '--candidate', 'x.ts']).stderr).toMatch(/score needs --problem NAME/);
     const missing = assay(['score', ...TINY, '--candidate', 'test/fixtures/kernels/tiny/absent.ts']);
@@ -60,12 +47,13 @@ describe('assay score', () => {
     expect(s.reason).toMatch(/^Assay failed while scoring \(not a fault of the candidate\): the reference .* wrote NaN/);
   });
 
-  it('scores a folder: every candidate, fast_p at 1 and 1.5, and the geometric mean of the accepted', () => {
+  it('scores a folder: every candidate, fast_p at 1 and 1.5, the geometric mean of the accepted; exit 1, as some are rejected', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'assay-folder-'));
     for (const f of ['good.ts', 'async-good.ts', 'nothing.ts', 'wrong.ts']) copyFileSync(path.join('test/fixtures/kernels/tiny', f), path.join(dir, f));
-    const r = assay(['score', ...TINY, dir, '--json']);
+    // without the sandbox's layers, which each score reports as unavailable
+    const r = assay(['score', ...TINY, dir, '--json'], { env: { ASSAY_SCORE_SANDBOX: 'none' } });
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toMatch(/nothing\.ts: rejected \(outputs written: left 37 of 37 elements/);
+    expect(r.stderr).toMatch(/nothing\.ts: rejected \(outputs written: left 5 of 5 elements/);
     const f = JSON.parse(r.stdout) as FolderScore;
     expect(f.scores.map((s) => [path.basename(s.candidate), s.verdict])).toEqual([
       ['async-good.ts', 'accepted'],
@@ -78,5 +66,10 @@ describe('assay score', () => {
     expect(f.fast_p).toEqual({ '1': fast(1), '1.5': fast(1.5) });
     const g = Math.exp(f.scores.filter((s) => s.verdict === 'accepted').reduce((a, s) => a + Math.log(s.speedup!.point), 0) / 2);
     expect(f.geomean_speedup).toBeCloseTo(g, 10);
+    const net = f.scores[0]!.checks.find((c) => c.name === 'network isolation')!;
+    expect(net).toMatchObject({ passed: false, unavailable: true });
+    expect(net.detail).toMatch(/^unavailable: turned off by ASSAY_SCORE_SANDBOX=none; a JS candidate's network calls are still refused/);
+    // what did run still guards it
+    expect(f.scores[0]!.checks.find((c) => c.name === 'permission model')).toMatchObject({ passed: true });
   });
 });

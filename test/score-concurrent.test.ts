@@ -13,7 +13,7 @@ const BIN = path.join(ROOT, 'harness/cli/assay.mjs');
 
 function score(candidate: string, lock: string): Promise<{ code: number | null; score: Score; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const args = ['score', '--kernels', 'test/fixtures/kernels', '--problem', 'tiny', '--candidate', candidate, '--time', '0.4', '--held-out', '1', '--point', 'n=37', '--json'];
+    const args = ['score', '--kernels', 'test/fixtures/kernels', '--problem', 'tiny', '--candidate', candidate, '--time', '0.2', '--held-out', '1', '--point', 'n=37', '--json'];
     const p = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ASSAY_MEASURE_LOCK: lock } });
     let out = '';
     let err = '';

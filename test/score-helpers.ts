@@ -26,8 +26,20 @@ export function expectationOf(file: string): Expectation {
 }
 
 /** Small budgets: the verdicts, not the precision of the speedups, are under test. */
-export const QUICK: ScoreOptions = { kernelsDir: SMALL_KERNELS, budgetS: 0.15, heldOut: 2, points: [{ n: 128 }], stageTimeoutS: 20 };
+export const QUICK: ScoreOptions = { kernelsDir: SMALL_KERNELS, budgetS: 0.1, heldOut: 2, points: [{ n: 128 }], stageTimeoutS: 20 };
 
 export function openSession(o: ScoreOptions = {}): Promise<ScoringSession> {
   return ScoringSession.open('matmul', { ...QUICK, ...o });
+}
+
+/** Compiles native fixtures two at a time, ahead of scoring them (each build stage then finds its library cached). */
+export async function precompile(files: string[]): Promise<void> {
+  const { compileKernel } = await import('../harness/backends/native/compile.ts');
+  const { loadProblems } = await import('../harness/run/suite.ts');
+  const spec = (await loadProblems(SMALL_KERNELS))[0]!.problem;
+  const queue = files.filter((f) => f.endsWith('.cc'));
+  const worker = async (): Promise<void> => {
+    for (let f = queue.shift(); f; f = queue.shift()) await compileKernel(f, spec).catch(() => {});
+  };
+  await Promise.all([worker(), worker()]);
 }

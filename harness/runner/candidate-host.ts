@@ -15,7 +15,7 @@ import type { Params, ProblemSpec, Tensors } from '../model/types.ts';
 import { isMessage, PROTOCOL_VERSION, type CandidateReply, type CandidateRequest, type CandidateSpec, type ProblemSignature } from './protocol.ts';
 
 /** How long after a call returns its outputs are read a second time: work deferred past the return shows in between. */
-const LATER_MS = 15;
+const LATER_MS = 5;
 
 /** An artifact loaded and ready, as a backend prepares it (a PreparedKernel's parts that matter here). */
 export interface LoadedArtifact {

@@ -39,7 +39,8 @@ function keptFile(cwd: string): string {
 /** The fastest built-in of `kind` at `params`, or null when the kind has none. Call it holding the measure lock. */
 export async function bestBuiltIn(trusted: TrustedRunner, kind: ArtifactKind, params: Params, rng: Rng, o: { machine: string; cwd: string; onLog?: (s: string) => void }): Promise<BuiltIn | null> {
   const all = builtInsOf(trusted, kind);
-  if (all.length === 0) return null;
+  // one built-in is the best there is; the test suite verifies every built-in variant
+  if (all.length <= 1) return all[0] ?? null;
   const files = createHash('sha256');
   for (const b of all) files.update(b.slot).update(readFileSync(b.variant.file));
   const key = `${o.machine}|${trusted.lp.problem.name}|${kind}|${formatParams(params)}|${files.digest('hex').slice(0, 16)}`;

@@ -6,7 +6,7 @@
 // the artifact's reach. The protocol is CandidateRequest in protocol.ts.
 import { measuringClock } from '../measure/clock.ts';
 import { allocateTensors } from '../problem/define.ts';
-import { poison, snapshot } from '../verify/poison.ts';
+import { firstChanged, firstUnwritten, poison, snapshot } from '../verify/poison.ts';
 import { watchGlobals } from '../verify/globals.ts';
 import type { KernelRunner } from '../verify/verify.ts';
 import type { RotatingKernel } from '../backends/backend.ts';
@@ -16,6 +16,8 @@ import { isMessage, PROTOCOL_VERSION, type CandidateReply, type CandidateRequest
 
 /** How long after a call returns its outputs are read a second time: work deferred past the return shows in between. */
 const LATER_MS = 5;
+/** Outputs left (partly) unwritten at the return are watched this long for work that comes later, on a busy machine too. */
+const UNWRITTEN_WATCH_MS = 200;
 
 /** An artifact loaded and ready, as a backend prepares it (a PreparedKernel's parts that matter here). */
 export interface LoadedArtifact {
@@ -101,7 +103,12 @@ export function serveCandidate(o: HostOptions): void {
         const ns = clock.now() - t0;
         const now = snapshot(outputs);
         // a GPU kernel or an ONNX session is done when its call resolves: nothing of it runs on here
-        if (slot.later) await new Promise((r) => wait(r, LATER_MS));
+        if (slot.later) {
+          await new Promise((r) => wait(r, LATER_MS));
+          // an output not yet written may still be written by work the call left behind (a thread
+          // the scheduler has not run yet): watch it a while, so the reason names that work
+          for (let t = LATER_MS; t < UNWRITTEN_WATCH_MS && firstUnwritten(now) && !firstChanged(outputs, now); t += LATER_MS) await new Promise((r) => wait(r, LATER_MS));
+        }
         return reply({ type: 'called', id: m.id, outputs: now, later: slot.later ? snapshot(outputs) : now, inputs, ns });
       }
       case 'bind': {

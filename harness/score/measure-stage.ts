@@ -156,10 +156,6 @@ export async function measurePoint(sides: MeasureSide[], trusted: TrustedRunner,
     probeSets.push(lastExp.inputs);
     const bound = await cand.client.bind(probeSets, params, cand.slot, o.sampleTimeoutMs);
     if (bound.type === 'failed') throw new MeasureFailure('no crash or hang', `${cand.id} ${bound.message} ${at}`);
-    // the request's own cost (poisoning, reading, the round trip) is taken off both passes, so that a fast
-    // kernel's passes compare its calls; a candidate that slows an empty request only widens the gap
-    const empty = await cand.client.time(0, 0, cand.slot, o.sampleTimeoutMs);
-    const overheadNs = empty.type === 'failed' ? 0 : timerOf(cand.kind) === 'parent' ? empty.parentNs : empty.ns;
     let firstNs = 0;
     let lastNs = 0;
     for (let pass = 0; pass < PROBE_PASSES; pass++) {
@@ -172,8 +168,7 @@ export async function measurePoint(sides: MeasureSide[], trusted: TrustedRunner,
       if (pass === 0) firstNs = ns;
       lastNs = ns;
     }
-    const o2 = Math.min(overheadNs, 0.9 * lastNs);
-    passes.push({ firstNs: firstNs - o2, lastNs: lastNs - o2 });
+    passes.push({ firstNs, lastNs });
   }
   const probe = judgeCacheProbe({ passes, calls: f, timedPerCallNs: candStats.median });
   if (!probe.passed) throw new MeasureFailure('cache probe', `${probe.detail} ${at}`);

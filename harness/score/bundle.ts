@@ -4,7 +4,8 @@
 // with the GPU process's host, so that no TypeScript loader runs in the sandbox:
 // the loader needs a worker (which escapes Node's permission model) and
 // WebAssembly reservations (which a memory limit refuses).
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,15 +98,29 @@ export interface RunnerBundles {
 
 let bundles: Promise<RunnerBundles> | null = null;
 
+/** Where the bundles go: Assay's own scratch folder, or (an install that is read-only) the system's temporary one. */
+function bundleDir(): string {
+  const own = path.join(packageRoot(), '.assay', 'runner');
+  try {
+    mkdirSync(own, { recursive: true });
+    accessSync(own, constants.W_OK);
+    return own;
+  } catch {
+    const tmp = path.join(os.tmpdir(), `assay-runner-${os.userInfo().uid}`);
+    mkdirSync(tmp, { recursive: true });
+    return tmp;
+  }
+}
+
 /**
- * Writes the runner bundles where Assay's own scratch files live. They sit two
- * folders below the package root, as harness/<folder>/ files do, so the few
- * paths the bundled code takes from its own location (the addon) still resolve.
+ * Writes the runner bundles. The packages with native parts they import are
+ * named by absolute path, and the paths the bundled code would take from its own
+ * location (the addon, the software GPU adapter) reach it in its environment
+ * (sandbox.ts), so the bundles run from wherever they are written.
  */
 export function runnerBundles(): Promise<RunnerBundles> {
   bundles ??= (async () => {
-    const dir = path.join(packageRoot(), '.assay', 'runner');
-    mkdirSync(dir, { recursive: true });
+    const dir = bundleDir();
     const src = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
     const out = {
       js: await writeBundle(src('../runner/candidate-entry-js.ts'), path.join(dir, 'js-host.mjs')),
@@ -126,8 +141,16 @@ async function writeBundle(entry: string, out: string): Promise<string> {
     target: 'node20',
     write: false,
     logLevel: 'silent',
-    // packages with native parts load from node_modules as they are; a CommonJS dependency gets a require
-    external: ['webgpu', 'onnxruntime-node', 'tsx', 'tsx/*'],
+    // packages with native parts load from node_modules as they are, by absolute path; a CommonJS dependency gets a require
+    plugins: [
+      {
+        name: 'native-packages',
+        setup(b) {
+          b.onResolve({ filter: /^(webgpu|onnxruntime-node)$/ }, (args) => ({ path: import.meta.resolve(args.path), external: true }));
+        },
+      },
+    ],
+    external: ['tsx', 'tsx/*'],
     banner: { js: "import { createRequire as __assayRequire } from 'node:module'; const require = __assayRequire(import.meta.url);" },
   });
   const code = result.outputFiles[0]!.text;

@@ -8,25 +8,22 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { availabilityOf, kindOfFile, variantExtensions } from '../backends/registry.ts';
 import { captureMachine } from '../env/machine.ts';
-import { BackendUnavailableError, describeError, InputError, InternalError, UsageError } from '../model/errors.ts';
+import { BackendUnavailableError, describeError, InputError, UsageError } from '../model/errors.ts';
 import { displayPath } from '../model/files.ts';
 import type { ArtifactKind, Params, Score, ScoreCase, ScoreCheck, Settings } from '../model/types.ts';
 import { TOOL_VERSION } from '../model/version.ts';
-import { axisPoints, formatParams, throughputAt } from '../problem/define.ts';
+import { axisPoints, formatParams } from '../problem/define.ts';
 import { loadProblems, variantFile, type LoadedProblem } from '../run/suite.ts';
 import { bestBuiltIn, type BuiltIn } from './best.ts';
 import { buildStage } from './build.ts';
 import { CheckList, type Stage } from './checks.ts';
 import { CostMeter } from './cost.ts';
-import { flagsFor } from './flags.ts';
-import { acquireMeasureLock, type HeldLock } from './lock.ts';
-import { MeasureFailure, measurePoint, timerOf, type MeasureSide } from './measure-stage.ts';
+import { measureStage } from './measure-run.ts';
 import { drawPlan, type ScoringPlan } from './plan.ts';
 import { machineRoofline, type Roofline } from './roofline.ts';
 import { DEFAULT_MEMORY_MB } from './sandbox.ts';
-import { geomeanSpeedup } from './summary.ts';
-import { slotName, TrustedRunner } from './trusted.ts';
-import { auditStage, crashReason, verifyStage } from './verify-stage.ts';
+import { TrustedRunner } from './trusted.ts';
+import { auditStage, verifyStage } from './verify-stage.ts';
 
 /** The measure budget per point, in seconds (interleaved sampling of all sides, after their warm-up). */
 export const DEFAULT_SCORE_BUDGET_S = 1;
@@ -153,7 +150,23 @@ export class ScoringSession {
       if (!v.ok) return reject('verify', v.reason!);
 
       score.stage = 'measure';
-      const measured = await this.measure(score, client, file, kind, settings, checks, cost, runners);
+      const measured = await measureStage({
+        score,
+        client,
+        kind,
+        settings,
+        checks,
+        cost,
+        runners,
+        trusted: this.trusted,
+        rng: this.plan.rng,
+        points: this.o.points ?? this.defaultPoints(),
+        budgetNs: (this.o.budgetS ?? DEFAULT_SCORE_BUDGET_S) * 1e9,
+        sampleTimeoutMs: timeoutMs,
+        log: (line) => this.log(line),
+        bestAt: (k, params) => this.bestAt(k, params),
+        roofline: () => (this.roofline ??= machineRoofline(this.trusted, this.machine, cwd)).catch(() => null),
+      });
       if (!measured.ok) return reject('measure', measured.reason!);
       score.stage = 'done';
       score.verdict = 'accepted';
@@ -173,88 +186,6 @@ export class ScoringSession {
         measured: score.cases.map((c) => c.params),
         ...(Object.keys(settings).length ? { settings } : {}),
       };
-    }
-  }
-
-  /** The measure stage: under the machine-wide lock, each measured point interleaved with the reference and the best built-in. */
-  private async measure(
-    score: Score,
-    client: import('../runner/candidate-client.ts').CandidateClient,
-    file: string,
-    kind: ArtifactKind,
-    settings: Settings,
-    checks: CheckList,
-    cost: CostMeter,
-    runners: () => Array<{ audit(t?: number): Promise<{ cpu_s: number }> }>,
-  ): Promise<{ ok: boolean; reason?: string }> {
-    const points = this.o.points ?? this.defaultPoints();
-    const what = `assay score ${this.lp.problem.name} ${score.candidate}`;
-    this.log(`${score.candidate}: waiting for the measure lock`);
-    const waitStart = Date.now();
-    let lock: HeldLock;
-    try {
-      lock = await acquireMeasureLock(what, (h, s) => this.log(`${score.candidate}: waiting for the measure lock${h ? `, held by pid ${h.pid} (${h.what}) for ${((Date.now() - h.since) / 1000).toFixed(1)} s` : ''}; waited ${s.toFixed(1)} s`));
-      checks.pass('measure lock', `held by ${lock.how} while measuring; waited ${lock.waitedS.toFixed(2)} s${lock.waitedFor ? ` for pid ${lock.waitedFor.pid} (${lock.waitedFor.what})` : ''}`);
-    } catch (e) {
-      checks.add({ name: 'measure lock', passed: false, unavailable: true, detail: `unavailable: ${describeError(e)}; this score may have been measured beside another` });
-      lock = { waitedS: 0, waitedFor: null, how: 'none', release: () => {} };
-    }
-    await cost.start('measure', runners(), (Date.now() - waitStart) / 1000);
-    try {
-      this.log(`${score.candidate}: measure at ${points.map(formatParams).join('; ')}`);
-      const roofline = await (this.roofline ??= machineRoofline(this.trusted, this.machine, this.o.cwd ?? process.cwd())).catch(() => null);
-      const budgetNs = (this.o.budgetS ?? DEFAULT_SCORE_BUDGET_S) * 1e9;
-      const sampleTimeoutMs = (this.o.stageTimeoutS ?? DEFAULT_STAGE_TIMEOUT_S) * 1000;
-      const ref = this.trusted.reference;
-      await this.trusted.ensure(ref);
-      checks.pass('measuring clock', `${timerOf(kind) === 'parent' ? `every sample timed by the scoring process (pid ${process.pid}), from request to reply, out of the candidate's reach` : 'every sample timed by its backend (the device), which the candidate does not run in'}; the reference the same way for its kind`);
-      let bestId: string | null = null;
-      for (const params of points) {
-        const best = await this.bestAt(kind, params);
-        if (best) await this.trusted.ensure(best.variant, best.settings);
-        const sides: MeasureSide[] = [
-          { role: 'candidate', id: score.candidate, client, kind },
-          { role: 'reference', id: `${this.lp.problem.name}/${ref.name}`, client: this.trusted.client, slot: slotName(ref), kind: ref.kind },
-          ...(best ? [{ role: 'best' as const, id: best.id, client: this.trusted.client, slot: best.slot, kind }] : []),
-        ];
-        bestId = best?.id ?? null;
-        let m;
-        try {
-          m = await measurePoint(sides, this.trusted, checks, { params, budgetNs, sampleTimeoutMs, rng: this.plan.rng });
-        } catch (e) {
-          if (e instanceof MeasureFailure) {
-            if (e.check === 'internal') throw new InternalError(e.message);
-            checks.fail(e.check, e.message);
-            return { ok: false, reason: `${e.check}: ${e.message}` };
-          }
-          if (client.exitReason) {
-            const reason = crashReason(client, e, `while it was measured at ${formatParams(params)}`);
-            checks.fail('no crash or hang', reason);
-            return { ok: false, reason: `no crash or hang: ${reason}` };
-          }
-          throw e;
-        }
-        m.case.throughput = throughputAt(this.lp.problem, params, m.case.median_ns);
-        score.cases.push(m.case);
-      }
-      if (kind === 'js') {
-        const a = await auditStage(client, checks, { globals: 'globals untouched after timing' });
-        if (!a.ok) return a;
-      }
-      const g = geomeanSpeedup(score.cases, 'speedup');
-      score.speedup = { vs: `${this.lp.problem.name}/${ref.name}`, point: g.point, ci: g.ci };
-      if (bestId) {
-        const gb = geomeanSpeedup(score.cases, 'speedup_best');
-        score.speedup_best = { vs: bestId, point: gb.point, ci: gb.ci };
-      }
-      const f = flagsFor(this.lp.problem, score.cases, kind, settings, roofline);
-      score.flags = f.flags;
-      if (f.notes.length) checks.add({ name: 'plausible speedup', passed: true, detail: `flagged: ${f.notes.join('; ')}` });
-      else checks.add({ name: 'plausible speedup', passed: true, detail: roofline ? 'under the measured roofline, and within 10x of the best built-in variant' : 'within 10x of the best built-in variant (no roofline measured here)' });
-      return { ok: true };
-    } finally {
-      await cost.stop(runners());
-      lock.release();
     }
   }
 

@@ -72,7 +72,7 @@ export async function bestBuiltIn(trusted: TrustedRunner, kind: ArtifactKind, pa
       if (r.type === 'failed') break;
       const perCall = (timerOf(kind) === 'parent' ? r.parentNs : r.ns) / calls;
       if (i >= 2) xs.push(perCall);
-      calls = Math.max(1, Math.round(TARGET_SAMPLE_NS / 2 / perCall));
+      calls = Math.max(1, Math.round(TARGET_SAMPLE_NS[timerOf(kind)] / 2 / perCall));
     }
     if (xs.length < TRIAL_SAMPLES) continue;
     if (!judgeRun(trusted.lp.problem, exp, { outputs: await trusted.client.read(b.slot) }).passed) {

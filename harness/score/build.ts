@@ -98,8 +98,13 @@ export async function buildStage(lp: LoadedProblem, o: BuildOptions, checks: Che
 
   // the runner, in the sandbox, and the candidate loaded there
   const bundles = await runnerBundles();
-  const entry = o.kind === 'js' ? bundles.js : bundles.sandbox;
-  const box = sandboxFor({ kind: o.kind, dir, entry, memoryMb: o.memoryMb, project: o.project, gpuTimeoutS: Math.max(1, Math.floor(o.timeoutMs / 1000) - 1) });
+  let entry = bundles.sandbox;
+  if (o.kind === 'js') {
+    // the JS runner sits beside its candidate, so that reading that one folder is all it may do
+    entry = path.join(dir, 'runner.mjs');
+    copyFileSync(bundles.js, entry);
+  }
+  const box = sandboxFor({ kind: o.kind, dir, memoryMb: o.memoryMb, project: o.project, gpuTimeoutS: Math.max(1, Math.floor(o.timeoutMs / 1000) - 1) });
   for (const l of box.layers) checks.add(l);
   let client: CandidateClient;
   try {

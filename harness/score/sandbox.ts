@@ -19,10 +19,8 @@ export const DEFAULT_MEMORY_MB = 4096;
 
 export interface SandboxOptions {
   kind: ArtifactKind;
-  /** The private folder with the candidate's bundle (js), readable inside the sandbox. */
+  /** The private folder with the candidate (and for js, its bundle and its runner's), readable inside the sandbox. */
   dir: string;
-  /** The runner bundle it runs. */
-  entry: string;
   memoryMb: number;
   /** The project folder (native candidates' compiled libraries live in its data folder). */
   project: string;
@@ -111,8 +109,8 @@ export function sandboxFor(o: SandboxOptions): Sandbox {
   if (bw.ok) wrapper.push('bwrap', ...bwrapArgs(binds, gpu));
   const execArgv = ['--disable-warning=ExperimentalWarning', '--disable-wasm-trap-handler'];
   if (o.kind === 'js') {
-    execArgv.unshift(permissionFlag(), `--allow-fs-read=${o.dir}${path.sep}`, `--allow-fs-read=${o.entry}`);
-    layer('permission model', true, `Node's ${permissionFlag()}: reads of its own bundle only; no writes, workers, child processes, addons or inspector; network calls and signals are refused by the runner`);
+    execArgv.unshift(permissionFlag(), `--allow-fs-read=${o.dir}${path.sep}`);
+    layer('permission model', true, `Node's ${permissionFlag()} with --allow-fs-read of its own folder alone (its bundle and its runner's): no other reads, no writes, workers, child processes, addons or inspector; network calls and signals are refused by the runner`);
   }
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && PASSED.test(k)) env[k] = v;

@@ -6,7 +6,7 @@
 // the artifact's reach. The protocol is CandidateRequest in protocol.ts.
 import { measuringClock } from '../measure/clock.ts';
 import { allocateTensors } from '../problem/define.ts';
-import { firstChanged, firstUnwritten, poison, snapshot } from '../verify/poison.ts';
+import { digest, firstChanged, firstUnwritten, poison, snapshot } from '../verify/poison.ts';
 import { watchGlobals } from '../verify/globals.ts';
 import type { KernelRunner } from '../verify/verify.ts';
 import type { RotatingKernel } from '../backends/backend.ts';
@@ -45,6 +45,7 @@ export function serveCandidate(o: HostOptions): void {
   const wait = globalThis.setTimeout;
   const clock = measuringClock();
   const cpuUsage = process.cpuUsage.bind(process);
+  const listenerCount = process.listenerCount.bind(process);
   const exit = process.exit.bind(process);
   const watch = watchGlobals();
   const refused = o.refused ?? [];
@@ -130,15 +131,17 @@ export function serveCandidate(o: HostOptions): void {
         const bound = slot.bound;
         if (!bound) throw new Error('bind input sets first');
         let ns: number;
+        let taken: Tensors;
         try {
           await bound.kernel.poison();
           ns = await bound.kernel.run(m.calls, m.start);
           // taken now, before anything else can run: work still going on after the return does not get in
-          slot.taken = snapshot(await bound.kernel.read());
+          taken = snapshot(await bound.kernel.read());
         } catch (e) {
           return reply({ type: 'failed', id: m.id, message: `threw while timed: ${describeError(e)}` });
         }
-        return reply({ type: 'timed', id: m.id, ns });
+        slot.taken = taken;
+        return reply({ type: 'timed', id: m.id, ns, digest: digest(taken) });
       }
       case 'read': {
         const slot = slotOf(name);
@@ -149,7 +152,11 @@ export function serveCandidate(o: HostOptions): void {
         return reply({ type: 'inputs', id: m.id, sets: slotOf(name).bound?.sets ?? [] });
       case 'audit': {
         const u = cpuUsage();
-        return reply({ type: 'audit', id: m.id, replaced: watch.changed(), refused: [...refused], cpu_s: (u.user + u.system) / 1e6 });
+        const replaced = watch.changed();
+        // a listener of its own on the IPC channel could answer the parent's requests in the runner's name
+        const listeners = listenerCount('message');
+        if (listeners !== 1) replaced.push(`the IPC channel's message listeners (${listeners}, not 1)`);
+        return reply({ type: 'audit', id: m.id, replaced, refused: [...refused], cpu_s: (u.user + u.system) / 1e6 });
       }
       case 'shutdown': {
         for (const slot of slots.values()) {

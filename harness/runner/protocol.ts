@@ -70,8 +70,8 @@ export type CandidateReply =
   /** The outputs right after the call returned, and again a moment later; the inputs as it left them; its time on the runner's clock. */
   | { type: 'called'; id: number; outputs: Tensors; later: Tensors; inputs: Tensors; ns: number }
   | { type: 'bound'; id: number; sets: number }
-  /** `ns`: the backend's own time of the calls (the runner's clock, or a device timer). */
-  | { type: 'timed'; id: number; ns: number }
+  /** `ns`: the backend's own time of the calls (the runner's clock, or a device timer); `digest`: of the outputs the calls left (poison.ts). */
+  | { type: 'timed'; id: number; ns: number; digest: number }
   | { type: 'outputs'; id: number; outputs: Tensors }
   | { type: 'inputs'; id: number; sets: Tensors[] }
   | { type: 'audit'; id: number; replaced: string[]; refused: string[]; cpu_s: number }

@@ -13,7 +13,7 @@ import { pairedRatioOfMedians } from '../stats/compare.ts';
 import { summarize } from '../stats/summary.ts';
 import { judgeCacheProbe } from '../verify/cache-probe.ts';
 import { judgeRun } from '../verify/judge.ts';
-import { firstChanged } from '../verify/poison.ts';
+import { digest, firstChanged } from '../verify/poison.ts';
 import type { Expectation } from '../verify/verify.ts';
 import type { ArtifactKind, Params, Rng, ScoreCase } from '../model/types.ts';
 import type { CandidateClient } from '../runner/candidate-client.ts';
@@ -107,6 +107,7 @@ export async function measurePoint(sides: MeasureSide[], trusted: TrustedRunner,
     if (r.type === 'failed') throw new MeasureFailure(s.role === 'candidate' ? 'no crash or hang' : 'internal', `${s.id} ${r.message} ${at}`);
     if (s.role === 'candidate') {
       const outputs = await s.client.read(s.slot, o.sampleTimeoutMs);
+      if (digest(outputs) !== r.digest) throw new MeasureFailure('timed outputs', `the reply to timed sample ${timedSamples + 1} ${at} vouched for other outputs than the ones it left: a reply sent before the work was done`);
       const last = exps[(start + calls - 1) % TIMED_SETS]!;
       const j = judgeRun(spec, last, { outputs }, `${at}, after timed sample ${timedSamples + 1} (${calls} calls)`);
       if (!j.passed) throw new MeasureFailure(j.check === 'matches reference' ? 'timed outputs' : j.check, j.detail);
@@ -167,6 +168,7 @@ export async function measurePoint(sides: MeasureSide[], trusted: TrustedRunner,
       const pr = await cand.client.time(f, 0, cand.slot, o.sampleTimeoutMs);
       if (pr.type === 'failed') throw new MeasureFailure('no crash or hang', `${cand.id} ${pr.message} ${at}`);
       const probeOut = await cand.client.read(cand.slot, o.sampleTimeoutMs);
+      if (digest(probeOut) !== pr.digest) throw new MeasureFailure('timed outputs', `the reply to a pass of the cache probe ${at} vouched for other outputs than the ones it left: a reply sent before the work was done`);
       const pj = judgeRun(spec, lastExp, { outputs: probeOut }, `${at}, after a pass of the cache probe`);
       if (!pj.passed) throw new MeasureFailure(pj.check === 'matches reference' ? 'timed outputs' : pj.check, pj.detail);
       const ns = timerOf(cand.kind) === 'parent' ? pr.parentNs : pr.ns;

@@ -57,3 +57,20 @@ export function firstChanged(now: Tensors, before: Tensors): string | null {
   }
   return null;
 }
+
+/**
+ * A digest of tensors' bytes (a multiplicative hash over their 32-bit words).
+ * A runner puts it in the reply to a timed request, so the reply cannot come
+ * before the outputs it vouches for exist: a reply forged early by code in the
+ * runner's process (a listener on its IPC channel) does not match the outputs.
+ */
+export function digest(tensors: Tensors): number {
+  let h = 0x811c9dc5;
+  for (const k of Object.keys(tensors).sort()) {
+    const t = tensors[k]!;
+    const w = new Uint32Array(t.buffer, t.byteOffset, t.length);
+    for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w[i]!, 0x01000193);
+    h = Math.imul(h ^ w.length, 0x01000193);
+  }
+  return h >>> 0;
+}

@@ -28,6 +28,9 @@ export { detectChangePoints, type ChangePoint, type ChangePointOptions } from '.
 export { analyzeSeries, type SeriesAnalysis, type SeriesChange } from './stats/series-changes.ts';
 export { bisect, type BisectOptions, type BisectResult } from './ab/bisect.ts';
 export type { HistoryCase, HistoryPoint, RecordedRun, ScoreDoc, ScoreRecord } from './model/history.ts';
+/** Scoring candidates: staged, sandboxed, against the reference and the best built-in variant. */
+export { scoreCandidate, ScoringSession, type ScoreOptions } from './score/session.ts';
+export { scoreFolder } from './score/folder.ts';
 
 /** Errors and exit codes. */
 export { EXIT, UsageError, InputError, BackendUnavailableError, InternalError } from './model/errors.ts';
@@ -45,6 +48,9 @@ export type {
   Rng,
   RunResult,
   SampleStats,
+  Score,
+  ScoreCheck,
+  FolderScore,
   Tensors,
 } from './model/types.ts';
 export type { MeasureOptions } from './measure/measure.ts';

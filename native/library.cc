@@ -179,23 +179,36 @@ class Bound : public Napi::ObjectWrap<Bound> {
                         InstanceMethod<&Bound::Counted>("counted"), InstanceMethod<&Bound::Release>("release")});
   }
 
+  // Bound(fn, args), or Bound(fn, [args0, args1, ...]): several argument lists
+  // (input sets sharing one output) that repeated calls rotate through
   Bound(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Bound>(info) {
     Napi::Env env = info.Env();
     fn_ = FunctionAt(env, info[0]);
     if (!fn_) return;
-    Marshal(env, info[1], words_, &keep_);
+    if (!info[1].IsArray()) {
+      Fail(env, "expected an array of arguments");
+      return;
+    }
+    Napi::Array lists = info[1].As<Napi::Array>();
+    bool several = lists.Length() > 0 && lists.Get(uint32_t(0)).IsArray();
+    uint32_t count = several ? lists.Length() : 1;
+    for (uint32_t i = 0; i < count; i++) {
+      std::vector<Word> words;
+      if (!Marshal(env, several ? lists.Get(i) : Napi::Value(lists), words, &keep_)) return;
+      sets_.push_back(std::move(words));
+    }
   }
 
  private:
   bool Live(Napi::Env env) {
-    if (fn_ && !released_) return true;
+    if (fn_ && !released_ && !sets_.empty()) return true;
     Fail(env, "this bound kernel was released");
     return false;
   }
 
   Napi::Value CallOnce(const Napi::CallbackInfo& info) {
     if (!Live(info.Env())) return info.Env().Undefined();
-    Invoke(fn_, words_.data(), words_.size());
+    Invoke(fn_, sets_[0].data(), sets_[0].size());
     return info.Env().Undefined();
   }
 
@@ -203,11 +216,23 @@ class Bound : public Napi::ObjectWrap<Bound> {
     return info[0].IsNumber() ? info[0].As<Napi::Number>().Uint32Value() : 1;
   }
 
+  // repeat(k[, start]): k calls back to back, call i with argument list (start + i) mod sets
   Napi::Value Repeat(const Napi::CallbackInfo& info) {
     if (!Live(info.Env())) return info.Env().Undefined();
     uint32_t k = Iterations(info);
+    size_t n = sets_.size();
+    size_t at = info[1].IsNumber() ? size_t(info[1].As<Napi::Number>().Uint32Value()) % n : 0;
     int64_t t0 = MonotonicRawNs();
-    for (uint32_t i = 0; i < k; i++) Invoke(fn_, words_.data(), words_.size());
+    if (n == 1) {
+      const std::vector<Word>& w = sets_[0];
+      for (uint32_t i = 0; i < k; i++) Invoke(fn_, w.data(), w.size());
+    } else {
+      for (uint32_t i = 0; i < k; i++) {
+        const std::vector<Word>& w = sets_[at];
+        Invoke(fn_, w.data(), w.size());
+        if (++at == n) at = 0;
+      }
+    }
     int64_t t1 = MonotonicRawNs();
     return Napi::Number::New(info.Env(), double(t1 - t0));
   }
@@ -218,7 +243,7 @@ class Bound : public Napi::ObjectWrap<Bound> {
     if (!Live(env)) return env.Undefined();
     uint32_t k = Iterations(info);
     if (!CountersStart()) return env.Null();
-    for (uint32_t i = 0; i < k; i++) Invoke(fn_, words_.data(), words_.size());
+    for (uint32_t i = 0; i < k; i++) Invoke(fn_, sets_[0].data(), sets_[0].size());
     CounterReading r = CountersStop();
     if (!r.ok) return env.Null();
     Napi::Object out = Napi::Object::New(env);
@@ -230,13 +255,13 @@ class Bound : public Napi::ObjectWrap<Bound> {
   Napi::Value Release(const Napi::CallbackInfo& info) {
     released_ = true;
     keep_.clear();
-    words_.clear();
+    sets_.clear();
     return info.Env().Undefined();
   }
 
   void* fn_ = nullptr;
   bool released_ = false;
-  std::vector<Word> words_;
+  std::vector<std::vector<Word>> sets_;
   std::vector<Napi::ObjectReference> keep_;
 };
 

@@ -28,3 +28,23 @@ for (const { problem } of await loadProblems()) {
   write(path.join(problem.dir, VARIANT_FILE), encodeModel(problemGraph(problem)));
 }
 for (const [name, graph] of Object.entries(EXAMPLE_MODELS)) write(path.join(ROOT, 'test/fixtures/models', name), encodeModel(graph()));
+
+// Adversarial candidates for `assay score` (test/fixtures/adversarial/): their expected verdict is metadata.
+const adversarial: Record<string, Parameters<typeof encodeModel>[0]> = {
+  'matmul/nan.onnx': {
+    name: 'nan',
+    doc: 'Cheat: a MatMul whose output has NaN added, which a loose comparison (is the error beyond the tolerance?) lets pass.',
+    inputs: [
+      { name: 'a', type: 'float', shape: ['n', 'n'] },
+      { name: 'b', type: 'float', shape: ['n', 'n'] },
+    ],
+    outputs: [{ name: 'c', type: 'float', shape: ['n', 'n'] }],
+    nodes: [
+      { op: 'MatMul', inputs: ['a', 'b'], outputs: ['ab'] },
+      { op: 'Add', inputs: ['ab', 'poison'], outputs: ['c'] },
+    ],
+    initializers: [{ name: 'poison', type: 'float', dims: [1], values: [NaN] }],
+    metadata: { 'assay.expect': 'rejected: finite outputs' },
+  },
+};
+for (const [name, graph] of Object.entries(adversarial)) write(path.join(ROOT, 'test/fixtures/adversarial', name), encodeModel(graph));

@@ -3,12 +3,15 @@
 // lands on both sides alike. With several runner pairs, the pairs take turns, so
 // that one process's luck (its JIT's choices, its heap) is not read as a change
 // in the code. Each case's verdict comes from the paired samples.
+// `interleaveSides` is the same idea for N sides at once (a candidate, the
+// reference and the best built-in variant, as `assay score` measures them),
+// each side a function that takes one sample when asked.
 import type { CaseRef, CaseResult, MeasuredCase } from '../model/types.ts';
 import type { RunEvent } from '../run/events.ts';
 import { measuringClock } from '../measure/clock.ts';
 import { resolveMeasureOptions, statsOf, stopRuleOf, type MeasureOptions } from '../measure/measure.ts';
-import { sampleUntilStopped } from '../measure/sample-loop.ts';
-import type { StopReason } from '../measure/stopping.ts';
+import { sampleUntilStopped, type SamplingProgress } from '../measure/sample-loop.ts';
+import type { StopReason, StopRule } from '../measure/stopping.ts';
 import type { RunnerClient } from '../runner/client.ts';
 import type { PlanOptions } from '../runner/protocol.ts';
 import { compareCase, pairedRatioOfMedians, ratioHalfWidth, sideOf, type CaseComparison, type CompareOptions } from '../stats/compare.ts';
@@ -226,4 +229,53 @@ function merge(ref: CaseRef, results: CaseResult[], stop: StopReason, samples?: 
   if (results.length === 1 && !samples) return first;
   const xs = samples ?? results.flatMap((r) => (r as MeasuredCase).stats.samples ?? []);
   return { ...first, ...ref, stats: { ...first.stats, ...statsOf(xs, stop, first.stats.batch, true) } };
+}
+
+/** One side of an N-way interleave: takes one sample (ns per call) when asked. */
+export interface SampleSide {
+  name: string;
+  take(): Promise<number>;
+}
+
+export interface SidesOutcome {
+  /** samples[s][r]: side s's sample of round r; every side has one per round, so they pair by round. */
+  samples: number[][];
+  stop: StopReason;
+  elapsedNs: number;
+  /** The widest paired interval's relative half-width when sampling stopped. */
+  relCI: number;
+}
+
+/**
+ * Takes samples of several sides in rounds, one sample of each per round, in
+ * an order that rotates from round to round (A B C, B C A, C A B), so that no
+ * side always follows another; stops when the paired interval of side 0
+ * against every other side is tight enough, or the budget is spent. The loop
+ * and the stopping rule are the measuring core's (sampleUntilStopped).
+ */
+export async function interleaveSides(sides: SampleSide[], rule: StopRule, onProgress?: (p: SamplingProgress) => void): Promise<SidesOutcome> {
+  if (sides.length < 2) throw new RangeError(`interleaveSides needs at least two sides, not ${sides.length}`);
+  let round = 0;
+  const source = {
+    async take(count: number): Promise<number[][]> {
+      const rows: number[][] = [];
+      for (let c = 0; c < count; c++, round++) {
+        const row = new Array<number>(sides.length);
+        for (let j = 0; j < sides.length; j++) {
+          const s = (round + j) % sides.length;
+          row[s] = await sides[s]!.take();
+        }
+        rows.push(row);
+      }
+      return rows;
+    },
+  };
+  const width = (rows: number[][]): number => {
+    const first = rows.map((r) => r[0]!);
+    let w = 0;
+    for (let s = 1; s < sides.length; s++) w = Math.max(w, ratioHalfWidth(pairedRatioOfMedians(first, rows.map((r) => r[s]!), { resamples: CHECK_RESAMPLES })));
+    return w;
+  };
+  const out = await sampleUntilStopped(source, rule, measuringClock(), onProgress, width);
+  return { samples: sides.map((_, s) => out.samples.map((r) => r[s]!)), stop: out.stop, elapsedNs: out.elapsedNs, relCI: out.relCI };
 }

@@ -5,11 +5,12 @@
 // per step.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { UsageError } from '../model/errors.ts';
 import type { ArtifactKind } from '../model/types.ts';
 import type { RunEvent } from '../run/events.ts';
 import { RunnerClient } from '../runner/client.ts';
 import type { PlanOptions } from '../runner/protocol.ts';
-import { makeComparison, type Comparison, type Verdict } from '../stats/compare.ts';
+import { makeComparison, tooLittleInCommon, type Comparison, type Verdict } from '../stats/compare.ts';
 import { checkout, repoRoot, resolveRevision } from './checkout.ts';
 import { interleave, type InterleaveResult } from './interleave.ts';
 
@@ -103,6 +104,9 @@ export async function runAbSession(o: AbSessionOptions): Promise<AbSessionResult
   } finally {
     await Promise.all(runners.map((r) => r.shutdown()));
   }
+  // a comparison with nothing in common is refused, not passed
+  const why = result.interrupted ? null : tooLittleInCommon(result.cases, `A (${o.revA})`, `B (${o.revB})`);
+  if (why) throw new UsageError(why);
   const comparison = makeComparison(result.cases, {
     mode: 'interleaved',
     base: { label: `A ${o.revA} (${shaA.slice(0, 10)})`, machine: a[0]!.hello.machine, git: shaA },

@@ -1,8 +1,9 @@
 // The typed façade of Assay's native addon (native/*.cc, built by cmake-js at
 // install time into build/Release/assay_native.node). The measuring clock, the
-// environment capture and the native backend use the addon only through this
-// module. Loading is synchronous and tried once; where the addon is missing or
-// does not load, `loadAddon()` says why and how to fix it instead of throwing.
+// environment capture, the native backend and the machine-wide measure lock use
+// the addon only through this module. Loading is synchronous and tried once;
+// where the addon is missing or does not load, `loadAddon()` says why and how
+// to fix it instead of throwing.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +22,11 @@ export interface CounterProbe {
 export interface BoundCall {
   /** One call. */
   call(): void;
-  /** Calls the kernel `iterations` times back to back in native code; returns their total ns on CLOCK_MONOTONIC_RAW. */
-  repeat(iterations: number): number;
+  /**
+   * Calls the kernel `iterations` times back to back in native code; returns their total ns on CLOCK_MONOTONIC_RAW.
+   * Bound to several argument lists, call i takes list (start + i) mod their count.
+   */
+  repeat(iterations: number, start?: number): number;
   /** Cycles and instructions over `iterations` calls; null where counters are unavailable. */
   counted(iterations: number): { cycles: number; instructions: number } | null;
   /** Drops the references to the arrays; the bound call cannot be used after. */
@@ -46,7 +50,14 @@ export interface NativeAddon {
   symbol(library: number, name: string): number | null;
   /** Calls a function once with the given arguments. */
   call(fn: number, args: NativeArg[]): void;
-  Bound: new (fn: number, args: NativeArg[]) => BoundCall;
+  /** Binds a function to one argument list, or to several that `repeat` rotates through. */
+  Bound: new (fn: number, args: NativeArg[] | NativeArg[][]) => BoundCall;
+  /** Opens (creating it if absent) a lock file; returns its descriptor. */
+  lockOpen(path: string): number;
+  /** flock(LOCK_EX | LOCK_NB): true when this process now holds the lock, false while another does. Never blocks. */
+  lockTry(fd: number): boolean;
+  /** Unlocks and closes. The kernel also releases the lock when the process dies. */
+  lockRelease(fd: number): void;
 }
 
 export type AddonState = { ok: true; addon: NativeAddon; path: string } | { ok: false; path: string; reason: string };
@@ -64,7 +75,15 @@ let state: AddonState | null = null;
 /** Loads the addon once. Never throws. */
 export function loadAddon(): AddonState {
   if (state) return state;
-  if (!existsSync(ADDON_PATH)) {
+  let exists: boolean;
+  try {
+    exists = existsSync(ADDON_PATH);
+  } catch (e) {
+    // Node's permission model throws where reading the file is not allowed (a sandboxed runner)
+    state = { ok: false, path: ADDON_PATH, reason: `the native addon at ${ADDON_PATH} cannot be read here: ${e instanceof Error ? e.message : String(e)}` };
+    return state;
+  }
+  if (!exists) {
     state = { ok: false, path: ADDON_PATH, reason: `the native addon is not built (${ADDON_PATH} does not exist${buildFailure()}); to fix: ${ADDON_FIX}` };
     return state;
   }

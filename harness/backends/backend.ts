@@ -31,6 +31,22 @@ export type BoundKernel =
       release?: () => void | Promise<void>;
     };
 
+/**
+ * A kernel bound to several input sets that share one set of outputs, for
+ * scoring: timed calls rotate through the sets, so a kernel cannot skip work
+ * because its output already holds the answer, and the outputs are poisoned
+ * and read back where they live (host memory, a device buffer).
+ */
+export interface RotatingKernel {
+  /** Runs `calls` calls back to back, call i on set (start + i) mod the count of sets; resolves with the backend's own time of them in ns. */
+  run(calls: number, start: number): Promise<number>;
+  /** Fills the outputs with the poison pattern (verify/poison.ts) where they live. */
+  poison(): Promise<void>;
+  /** The outputs as the last call left them. */
+  read(): Promise<Tensors>;
+  release(): Promise<void>;
+}
+
 /** A variant loaded and ready to call. */
 export interface PreparedKernel {
   /** Runs once: reads `inputs`, writes `outputs`. Used for verification, and for timing when there is no `bind`. */
@@ -41,6 +57,11 @@ export interface PreparedKernel {
    * Without it, the loop times `run(inputs, outputs, params)`.
    */
   bind?: (inputs: Tensors, outputs: Tensors, params: Params) => Promise<BoundKernel>;
+  /**
+   * Binds the kernel to several input sets sharing `outputs` (see RotatingKernel).
+   * Without it, a scorer rotates through the sets calling `run`.
+   */
+  bindSets?: (sets: Tensors[], outputs: Tensors, params: Params) => Promise<RotatingKernel>;
   /** Figures from preparing it (build time, flags, session creation time). */
   details?: Details;
   /** Releases what the kernel holds (devices, sessions). */

@@ -18,13 +18,20 @@ export type Outcome =
   /** A nightly run recorded: the new regressions beyond the threshold, and the cases that failed. */
   | { kind: 'nightly'; regressions: number; failed: number; interrupted?: boolean }
   /** A bisection: whether it found the commit that made the case slower. */
-  | { kind: 'bisect'; found: boolean; interrupted?: boolean };
+  | { kind: 'bisect'; found: boolean; interrupted?: boolean }
+  /** Scores of candidates: accepted, rejected, or `error` where Assay itself failed. */
+  | { kind: 'score'; verdicts: Array<'accepted' | 'rejected' | 'error'> };
 
 export const DONE: Outcome = { kind: 'done' };
 
 /** The exit code of an outcome. */
 export function exitCodeFor(o: Outcome): ExitCode {
   if (o.kind === 'done') return EXIT.ok;
+  if (o.kind === 'score') {
+    // a broken harness is never scored as a bad candidate: any error is 4, ahead of any rejection
+    if (o.verdicts.includes('error')) return EXIT.internal;
+    return o.verdicts.includes('rejected') ? EXIT.regression : EXIT.ok;
+  }
   if (o.interrupted) return EXIT.interrupted;
   if (o.kind === 'nightly') return o.regressions > 0 || o.failed > 0 ? EXIT.regression : EXIT.ok;
   if (o.kind === 'bisect') return o.found ? EXIT.ok : EXIT.regression;

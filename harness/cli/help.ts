@@ -20,6 +20,11 @@ Usage:
   assay bisect CASE GOOD BAD [PATHS]       find the commit between GOOD and BAD that made
                                            CASE slower, by interleaved A/B of revisions
   assay report --html DIR                  write the history dashboard to DIR/index.html
+  assay score --problem NAME --candidate FILE [--json]
+                                           score a candidate: build, verify on held-out
+                                           inputs, measure against the reference, in a sandbox
+  assay score --problem NAME DIR/ [--json] score every candidate in a folder, with fast_p
+  assay mcp                                a Model Context Protocol server on stdio
 
 Run options:
   PATHS                 files or folders to search for *.bench.ts / *.bench.js files;
@@ -75,6 +80,19 @@ Model options (assay model FILE.onnx):
                         batch defaults to 1; any other symbolic one must be given
   --seed N              seed of the synthesized inputs (default 1)
   --time, --quick, --json FILE, --no-samples   as for run
+
+Score options (docs/scoring.md):
+  --time SECONDS        measure budget per measured point (default 1)
+  --point NAME=V[,..]   measure at this axis point (repeatable); by default every public
+                        point whose reference call takes at most 50 ms
+  --held-out N          held-out shapes drawn for verification (default 3)
+  --seed N              the seed of the draws (fresh by default)
+  --setting NAME=V      the candidate's own setting (threads, ep) to score it at
+  --memory MB           the candidate runner's address-space limit (default 4096)
+  --timeout SECONDS     the time limit of each stage (default 60)
+  --kernels DIR         take the problem from DIR instead of the built-in kernels/
+  score exits 0 accepted, 1 rejected, 2 usage or input error, 3 backend unavailable,
+  4 Assay failed (verdict "error")
 
 Exit codes:
   0  success      1  a case failed verification or threw, or a comparison found a

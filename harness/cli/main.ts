@@ -12,11 +12,13 @@ import { compareCommand } from './commands/compare.ts';
 import { envCommand } from './commands/env.ts';
 import { historyCommand } from './commands/history.ts';
 import { listCommand } from './commands/list.ts';
+import { mcpCommand } from './commands/mcp.ts';
 import { modelCommand } from './commands/model.ts';
 import { nightlyCommand } from './commands/nightly.ts';
 import { problemCommand } from './commands/problem.ts';
 import { reportCommand } from './commands/report.ts';
 import { runCommand } from './commands/run.ts';
+import { scoreCommand } from './commands/score.ts';
 import { HELP } from './help.ts';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<Outcome>> = {
@@ -32,6 +34,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<Outcome>> = {
   history: historyCommand,
   bisect: bisectCommand,
   report: reportCommand,
+  score: scoreCommand,
+  mcp: mcpCommand,
 };
 
 export async function main(argv: string[]): Promise<Outcome> {

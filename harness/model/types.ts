@@ -261,3 +261,94 @@ export interface RunResult {
   config: RunConfig;
   cases: CaseResult[];
 }
+
+/** One check of a score: what was checked, whether it passed, and what was found. */
+export interface ScoreCheck {
+  name: string;
+  passed: boolean;
+  detail: string;
+  /** An isolation layer this machine lacks: reported, not held against the candidate. */
+  unavailable?: boolean;
+  /** Not run, because an earlier stage stopped the scoring. */
+  skipped?: boolean;
+}
+
+/** A speedup of the candidate over another variant: the ratio of medians with its 95% CI. */
+export interface ScoreSpeedup {
+  /** The variant it is over, as a case id without the point: `matmul/reference.ts`. */
+  vs: string;
+  point: number;
+  ci: [number, number];
+}
+
+/** The candidate at one measured axis point. */
+export interface ScoreCase {
+  params: Params;
+  median_ns: number;
+  ci_ns: [number, number];
+  /** Over the reference at this point. */
+  speedup: number;
+  speedup_ci: [number, number];
+  /** Over the best built-in variant of the candidate's kind at this point, when there is one. */
+  speedup_best?: number;
+  speedup_best_ci?: [number, number];
+  /** The paired samples per side, and the calls per sample of the candidate. */
+  samples: number;
+  batch: number;
+  reference_median_ns: number;
+  best_median_ns?: number;
+  /** What timed each side. */
+  timers: { candidate: string; reference: string; best?: string };
+  throughput?: Throughput;
+  /** The CI did not reach its target width before the budget ran out. */
+  noisy: boolean;
+}
+
+/** Wall and CPU seconds of one stage; `started_at`/`finished_at` are epoch ms. */
+export interface StageCost {
+  wall_s: number;
+  cpu_s: number;
+  started_at: number;
+  finished_at: number;
+  /** The measure stage only: seconds spent waiting for the machine-wide measure lock, before `started_at`. */
+  lock_wait_s?: number;
+}
+
+/** The verdict on one candidate (`assay score --json`); the contract is in DESIGN.md. */
+export interface Score {
+  schema: 1;
+  problem: string;
+  candidate: string;
+  kind: ArtifactKind | null;
+  verdict: 'accepted' | 'rejected' | 'error';
+  /** The last stage reached. */
+  stage: 'build' | 'verify' | 'measure' | 'done';
+  /** Why, when not accepted. */
+  reason?: string;
+  /** Where in the candidate the fault lies, when known (a compile error). */
+  location?: { file: string; line?: number; column?: number };
+  checks: ScoreCheck[];
+  speedup: ScoreSpeedup | null;
+  speedup_best: ScoreSpeedup | null;
+  cases: ScoreCase[];
+  flags: string[];
+  cost: { wall_s: number; cpu_s: number; stages: Partial<Record<'build' | 'verify' | 'measure', StageCost>> };
+  /** How the scoring was drawn: the session's seed, and the points verified and measured. */
+  plan?: { seed: number; verified: Array<{ params: Params; inputs: 'public' | 'fresh' | 'held-out' }>; measured: Params[]; settings?: Settings };
+  machine?: string;
+  tool?: string;
+}
+
+/** Scores of every candidate in a folder, with the KernelBench-style summary. */
+export interface FolderScore {
+  schema: 1;
+  problem: string;
+  folder: string;
+  scores: Score[];
+  /** The share of candidates that are correct and faster than p times the reference, at p = 1 and p = 1.5. */
+  fast_p: { '1': number; '1.5': number };
+  /** The geometric mean of the speedups of the accepted candidates, null when none was. */
+  geomean_speedup: number | null;
+  counts: { accepted: number; rejected: number; error: number };
+  cost: { wall_s: number; cpu_s: number };
+}

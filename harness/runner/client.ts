@@ -1,9 +1,11 @@
 // The parent's side of the runner protocol: starts a runner process in a given
 // working folder and sends it typed requests, each answered by a promise. If the
 // process dies, every pending request fails with what it printed last.
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
 import { EXIT } from '../model/errors.ts';
 import { fileURLToPath } from 'node:url';
+import { measuringClock } from '../measure/clock.ts';
 import type { CaseRef, CaseResult, StopReason } from '../model/types.ts';
 import { isMessage, PROTOCOL_VERSION, type PlanOptions, type Reply, type Request } from './protocol.ts';
 
@@ -35,6 +37,17 @@ export interface RunnerSpawnOptions {
   env?: NodeJS.ProcessEnv;
   /** Where the runner's own stdout and stderr go (bench files may print); the parent's stderr by default. */
   output?: NodeJS.WritableStream | null;
+  /**
+   * A command the runner is started under, such as `['prlimit', '--as=4294967296', '--',
+   * 'bwrap', ...]`: Node runs as its last argument. The IPC channel passes through.
+   */
+  wrapper?: string[];
+  /** The script the runner runs instead of child.mjs (a bundled runner, say). */
+  entry?: string;
+  /** `advanced` lets messages carry typed arrays whole (candidate mode); `json` by default. */
+  serialization?: 'json' | 'advanced';
+  /** False starts the runner with `env` alone, none of this process's environment (a sandboxed runner). */
+  inheritEnv?: boolean;
 }
 
 /** The runner process ended while requests were pending, or answered one with an error. */
@@ -60,18 +73,26 @@ export class RunnerClient {
   private constructor(
     private readonly proc: ChildProcess,
     readonly label: string,
+    /** Started under a wrapper, whose exit code 128+N means the runner died of signal N. */
+    private readonly wrapped = false,
   ) {}
+
+  /** The runner's process id (the wrapper's, when it runs under one). */
+  get pid(): number | undefined {
+    return this.proc.pid;
+  }
+
+  /** How the process ended: its exit code or signal, null while it runs. */
+  exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
 
   /** Starts a runner and waits for its hello. */
   static async start(o: RunnerSpawnOptions): Promise<RunnerClient> {
-    const proc = fork(ENTRY, [], {
-      cwd: o.cwd,
-      execArgv: [...runnerFlags(), ...(o.execArgv ?? [])],
-      env: { ...process.env, ...o.env },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      serialization: 'json',
-    });
-    const client = new RunnerClient(proc, o.label ?? o.cwd);
+    const entry = o.entry ?? ENTRY;
+    const common = { cwd: o.cwd, env: o.inheritEnv === false ? { ...o.env } : { ...process.env, ...o.env }, serialization: o.serialization ?? 'json' } as const;
+    const proc = o.wrapper?.length
+      ? spawn(o.wrapper[0]!, [...o.wrapper.slice(1), process.execPath, ...runnerFlags(), ...(o.execArgv ?? []), entry], { ...common, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] })
+      : fork(entry, [], { ...common, execArgv: [...runnerFlags(), ...(o.execArgv ?? [])], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const client = new RunnerClient(proc, o.label ?? o.cwd, Boolean(o.wrapper?.length));
     const out = o.output === undefined ? process.stderr : o.output;
     for (const s of [proc.stdout, proc.stderr]) {
       s?.on('data', (d: Buffer) => {
@@ -93,9 +114,11 @@ export class RunnerClient {
   }
 
   private onMessage(m: unknown): void {
+    const at = measuringClock().now();
     if (!isMessage(m)) return;
     const r = m as Reply;
     const p = this.pending.get(r.id);
+    this.receivedAt = at;
     if (!p) return;
     if (r.type === 'progress') {
       p.onProgress?.(r);
@@ -107,7 +130,10 @@ export class RunnerClient {
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null, why?: string): void {
-    this.exited ??= why ?? `exited with ${signal ? `signal ${signal}` : `code ${code}`}`;
+    // a wrapper (bwrap) exits 128+N when the runner under it died of signal N
+    const sig = signal ?? (this.wrapped && code !== null && code > 128 ? signalName(code - 128) : null);
+    this.exit ??= { code: sig && !signal ? null : code, signal: sig };
+    this.exited ??= why ?? `exited with ${sig ? `signal ${sig}${SIGNAL_MEANING[sig] ? ` (${SIGNAL_MEANING[sig]})` : ''}` : `code ${code}`}`;
     const tail = this.tail.trim() ? `; its last output:\n${this.tail.trim().split('\n').slice(-8).join('\n')}` : '';
     const err = new RunnerError(`runner ${this.label} ${this.exited}${tail}`);
     for (const p of this.pending.values()) p.reject(err);
@@ -125,6 +151,24 @@ export class RunnerClient {
    * any other way) and fails with a RunnerError saying so.
    */
   request(body: DistributiveOmit<Request, 'id'>, onProgress?: Pending['onProgress'], timeoutMs?: number): Promise<Reply> {
+    return this.send(body, onProgress, timeoutMs) as Promise<Reply>;
+  }
+
+  /**
+   * Sends a request of any mode's protocol (candidate mode's, say) and resolves
+   * with the reply and the time from sending it to receiving the answer, on the
+   * parent's measuring clock: a clock the runner's code cannot reach.
+   */
+  async timedRequest<R extends { type: string; id: number }>(body: { type: string } & Record<string, unknown>, timeoutMs?: number): Promise<{ reply: R; ns: number }> {
+    const t0 = measuringClock().now();
+    const reply = (await this.send(body, undefined, timeoutMs)) as unknown as R;
+    return { reply, ns: this.receivedAt - t0 };
+  }
+
+  /** When the last reply arrived, on the measuring clock. */
+  private receivedAt = 0;
+
+  private send(body: { type: string }, onProgress?: Pending['onProgress'], timeoutMs?: number): Promise<Reply> {
     if (this.exited) return Promise.reject(new RunnerError(`runner ${this.label} ${this.exited}`));
     const id = this.nextId++;
     return new Promise<Reply>((resolve, reject) => {
@@ -137,6 +181,7 @@ export class RunnerClient {
       if (timeoutMs !== undefined) {
         timer = setTimeout(() => {
           this.exited = `was stopped: its ${body.type} request took longer than ${timeoutMs} ms`;
+          this.exit = { code: null, signal: 'SIGKILL' };
           this.pending.delete(id);
           reject(new RunnerError(`runner ${this.label} ${this.exited}`));
           this.proc.kill('SIGKILL');
@@ -194,6 +239,22 @@ export class RunnerClient {
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** What a signal that ends a runner usually means. */
+const SIGNAL_MEANING: Partial<Record<NodeJS.Signals, string>> = {
+  SIGSEGV: 'a segmentation fault',
+  SIGBUS: 'a bus error',
+  SIGILL: 'an illegal instruction',
+  SIGFPE: 'an arithmetic fault',
+  SIGABRT: 'an abort, such as running out of memory',
+  SIGTRAP: 'a trap, such as V8 running out of memory',
+  SIGKILL: 'killed',
+};
+
+function signalName(n: number): NodeJS.Signals | null {
+  for (const [name, v] of Object.entries(constants.signals)) if (v === n) return name as NodeJS.Signals;
+  return null;
+}
 
 function expect<T extends Reply['type']>(r: Reply, type: T): Extract<Reply, { type: T }> {
   if (r.type !== type) throw new RunnerError(`runner protocol: expected a "${type}" reply, got "${r.type}"`);

@@ -14,7 +14,8 @@ import { NATIVE_SYMBOL, cPrototype } from '../../problem/signature.ts';
 import type { Params, ProblemSpec, Settings, Tensors } from '../../model/types.ts';
 import type { NativeAddon, NativeArg } from '../../addon/addon.ts';
 import { ArtifactError } from '../../model/errors.ts';
-import { type Availability, type Backend, type BoundKernel, type Details, type PrepareOptions, type PreparedKernel } from '../backend.ts';
+import { type Availability, type Backend, type BoundKernel, type Details, type PrepareOptions, type PreparedKernel, type RotatingKernel } from '../backend.ts';
+import { poison } from '../../verify/poison.ts';
 import { displayPath } from '../../model/files.ts';
 import { compileKernel, compilerFor, compilerIdentity, flagsFor, type CompiledKernel } from './compile.ts';
 import { parseSettings, settingHook } from './settings.ts';
@@ -97,6 +98,17 @@ export const nativeBackend: Backend = {
             return { cycles_per_call: c.cycles / calls, instructions_per_call: c.instructions / calls, ipc: c.cycles > 0 ? c.instructions / c.cycles : 0 };
           },
           release: () => bound.release(),
+        };
+      },
+      async bindSets(sets: Tensors[], outputs: Tensors, params: Params): Promise<RotatingKernel> {
+        applySettings();
+        // the outputs are the host's own arrays, which the kernel writes in place
+        const bound = new a.Bound(fn, sets.map((inputs) => argsOf(inputs, outputs, params)));
+        return {
+          run: async (calls, start) => bound.repeat(calls, start),
+          poison: async () => poison(outputs),
+          read: async () => outputs,
+          release: async () => bound.release(),
         };
       },
       details: { compile_ms: compiled.compileMs, cached: compiled.cached, compiler: compiled.compiler, flags: compiled.flags.join(' ') },

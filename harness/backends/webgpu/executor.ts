@@ -17,6 +17,10 @@ interface CaseState {
   plan: PlannedDispatch[];
   /** One buffer per binding; `step` bindings share one buffer at different offsets. */
   buffers: GPUBuffer[];
+  /** The buffers this state acquired, released with it (the others belong to the state it shares them with). */
+  owned: GPUBuffer[];
+  /** The typed-array constructor of each binding's tensor, for read-back. */
+  types: Array<new (b: ArrayBuffer) => CaseBuffers['tensors'][number]>;
   /** Bind groups by step value; one when no pass repeats. */
   groups: GPUBindGroup[];
   outputs: number[];
@@ -55,7 +59,8 @@ class BufferPool {
 export class Executor {
   private compiled = new Map<string, Compiled>();
   private pool: BufferPool;
-  private bound = new Map<number, { state: CaseState; timing: Timing | null }>();
+  /** Bound cases: one state per input set; sets after the first share the first's outputs, params and scratch. */
+  private bound = new Map<number, { states: CaseState[]; timing: Timing | null }>();
   private nextBinding = 1;
 
   constructor(private readonly open: OpenDevice) {
@@ -114,11 +119,11 @@ export class Executor {
       try {
         const t0 = process.hrtime.bigint();
         const enc = this.device.createCommandEncoder({ label: 'assay run' });
-        this.encode(enc, state, 1, undefined);
+        this.encode(enc, [state], 1, undefined, 0);
         this.device.queue.submit([enc.finish()]);
         await this.device.queue.onSubmittedWorkDone();
         const t1 = process.hrtime.bigint();
-        const outputs = await this.readBack(state, bufs);
+        const outputs = await this.readBack(state);
         const t2 = process.hrtime.bigint();
         return { outputs, upload_ns: state.upload_ns, kernel_ns: Number(t1 - t0), readback_ns: Number(t2 - t1) };
       } finally {
@@ -129,8 +134,19 @@ export class Executor {
 
   /** Uploads once and keeps the case's buffers for `time`. */
   async bind(key: string, bufs: CaseBuffers, plan: PlannedDispatch[]): Promise<{ binding: number; upload_ns: number }> {
+    return this.bindSets(key, [bufs], plan);
+  }
+
+  /**
+   * Uploads several input sets that share one set of outputs (and params and
+   * scratch): `time` rotates through them, so that a kernel cannot skip work
+   * because its output already holds the answer for the inputs it is given.
+   */
+  async bindSets(key: string, sets: CaseBuffers[], plan: PlannedDispatch[]): Promise<{ binding: number; upload_ns: number }> {
     return scoped(this.open, async () => {
-      const state = await this.setup(key, bufs, plan);
+      const first = await this.setup(key, sets[0]!, plan);
+      const states = [first];
+      for (const bufs of sets.slice(1)) states.push(await this.setup(key, bufs, plan, first));
       let timing: Timing | null = null;
       if (this.device.features.has('timestamp-query')) {
         timing = {
@@ -140,24 +156,49 @@ export class Executor {
         };
       }
       const binding = this.nextBinding++;
-      this.bound.set(binding, { state, timing });
-      return { binding, upload_ns: state.upload_ns };
+      this.bound.set(binding, { states, timing });
+      return { binding, upload_ns: states.reduce((t, x) => t + x.upload_ns, 0) };
     });
+  }
+
+  /** Fills each output buffer of a bound case with a 32-bit pattern (the poison), on the device. */
+  async fill(binding: number, patterns: number[]): Promise<void> {
+    const b = this.boundCase(binding);
+    const state = b.states[0]!;
+    return scoped(this.open, async () => {
+      state.outputs.forEach((i, k) => {
+        const bytes = Math.ceil(state.tensorBytes[i]! / 4) * 4;
+        this.device.queue.writeBuffer(state.buffers[i]!, 0, new Uint32Array(bytes / 4).fill(patterns[k] ?? 0));
+      });
+      await this.device.queue.onSubmittedWorkDone();
+    });
+  }
+
+  /** The outputs of a bound case as the last dispatch left them. */
+  async read(binding: number) {
+    const b = this.boundCase(binding);
+    return scoped(this.open, () => this.readBack(b.states[0]!));
+  }
+
+  private boundCase(binding: number): { states: CaseState[]; timing: Timing | null } {
+    const b = this.bound.get(binding);
+    if (!b) throw new Error(`no bound case ${binding} (its GPU process was restarted?)`);
+    return b;
   }
 
   /**
    * Runs the plan `iterations` times in one compute pass and returns the time
    * they took: the GPU timestamps around the pass, or submit-to-done wall time.
    * Non-positive timestamp deltas are discarded and the sample taken again.
+   * With several input sets bound, iteration i runs on set (start + i) mod their count.
    */
-  async time(binding: number, iterations: number): Promise<{ ns: number; discarded: number }> {
-    const b = this.bound.get(binding);
-    if (!b) throw new Error(`no bound case ${binding} (its GPU process was restarted?)`);
+  async time(binding: number, iterations: number, start = 0): Promise<{ ns: number; discarded: number }> {
+    const b = this.boundCase(binding);
     return scoped(this.open, async () => {
       let discarded = 0;
       for (;;) {
         const enc = this.device.createCommandEncoder({ label: 'assay timed' });
-        this.encode(enc, b.state, iterations, b.timing ?? undefined);
+        this.encode(enc, b.states, iterations, b.timing ?? undefined, start);
         if (b.timing) {
           enc.resolveQuerySet(b.timing.querySet, 0, 2, b.timing.resolve, 0);
           enc.copyBufferToBuffer(b.timing.resolve, 0, b.timing.read, 0, 16);
@@ -181,31 +222,39 @@ export class Executor {
     const b = this.bound.get(binding);
     if (!b) return;
     this.bound.delete(binding);
-    this.teardown(b.state);
+    for (const st of b.states) this.teardown(st);
     b.timing?.querySet.destroy();
     b.timing?.resolve.destroy();
     b.timing?.read.destroy();
   }
 
-  private async setup(key: string, bufs: CaseBuffers, plan: PlannedDispatch[]): Promise<CaseState> {
+  private async setup(key: string, bufs: CaseBuffers, plan: PlannedDispatch[], shared?: CaseState): Promise<CaseState> {
     const compiled = this.compiled.get(key);
     if (!compiled) throw new Error(`kernel ${key} is not compiled in this GPU process`);
     const device = this.device;
     const t0 = process.hrtime.bigint();
     const buffers: GPUBuffer[] = [];
+    const owned: GPUBuffer[] = [];
     const tensorBytes: number[] = [];
+    const acquire = (size: number, usage: number, label: string): GPUBuffer => {
+      const b = this.pool.acquire(size, usage, label);
+      owned.push(b);
+      return b;
+    };
     for (const [i, t] of bufs.tensors.entries()) {
-      const b = this.pool.acquire(t.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC, `tensor ${i}`);
-      device.queue.writeBuffer(b, 0, t.buffer, t.byteOffset, t.byteLength);
+      // a set that shares another's outputs binds that set's output buffers, uploading nothing into them
+      const b = shared && bufs.outputs.includes(i) ? shared.buffers[i]! : acquire(t.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC, `tensor ${i}`);
+      if (!(shared && bufs.outputs.includes(i))) device.queue.writeBuffer(b, 0, t.buffer, t.byteOffset, t.byteLength);
       buffers.push(b);
       tensorBytes.push(t.byteLength);
     }
-    const params = this.pool.acquire(bufs.params.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, 'params');
-    device.queue.writeBuffer(params, 0, bufs.params.buffer, bufs.params.byteOffset, bufs.params.byteLength);
+    const n = bufs.tensors.length;
+    const params = shared ? shared.buffers[n]! : acquire(bufs.params.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, 'params');
+    if (!shared) device.queue.writeBuffer(params, 0, bufs.params.buffer, bufs.params.byteOffset, bufs.params.byteLength);
     buffers.push(params);
     tensorBytes.push(Math.max(16, Math.ceil(bufs.params.byteLength / 16) * 16));
     for (const [i, bytes] of bufs.scratchBytes.entries()) {
-      buffers.push(this.pool.acquire(bytes, GPUBufferUsage.STORAGE, `scratch ${i}`));
+      buffers.push(shared ? shared.buffers[n + 1 + i]! : acquire(bytes, GPUBufferUsage.STORAGE, `scratch ${i}`));
       tensorBytes.push(Math.max(4, bytes));
     }
     const steps = Math.max(1, ...plan.map((p) => p.repeat));
@@ -214,7 +263,7 @@ export class Executor {
     if (bufs.step) {
       const values = new Uint32Array((steps * align) / 4);
       for (let s = 0; s < steps; s++) values[(s * align) / 4] = s;
-      stepBuf = this.pool.acquire(values.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, 'step');
+      stepBuf = acquire(values.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, 'step');
       device.queue.writeBuffer(stepBuf, 0, values);
     }
     await device.queue.onSubmittedWorkDone();
@@ -226,15 +275,17 @@ export class Executor {
       groups.push(device.createBindGroup({ label: `case bindings step ${s}`, layout: compiled.layout, entries }));
     }
     if (stepBuf) buffers.push(stepBuf);
-    return { compiled, plan, buffers, groups, outputs: bufs.outputs, tensorBytes, upload_ns };
+    const types = bufs.tensors.map((t) => t.constructor as new (b: ArrayBuffer) => typeof t);
+    return { compiled, plan, buffers, owned, types, groups, outputs: bufs.outputs, tensorBytes, upload_ns };
   }
 
-  private encode(enc: GPUCommandEncoder, state: CaseState, iterations: number, timing: Timing | undefined): void {
+  private encode(enc: GPUCommandEncoder, states: CaseState[], iterations: number, timing: Timing | undefined, start: number): void {
     const pass = enc.beginComputePass({
       label: 'assay kernel',
       ...(timing ? { timestampWrites: { querySet: timing.querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : {}),
     });
     for (let it = 0; it < iterations; it++) {
+      const state = states[(start + it) % states.length]!;
       for (const d of state.plan) {
         pass.setPipeline(state.compiled.pipelines.get(d.entry)!);
         for (let r = 0; r < d.repeat; r++) {
@@ -246,7 +297,7 @@ export class Executor {
     pass.end();
   }
 
-  private async readBack(state: CaseState, bufs: CaseBuffers) {
+  private async readBack(state: CaseState) {
     const enc = this.device.createCommandEncoder({ label: 'assay readback' });
     const reads = state.outputs.map((i) => {
       const bytes = state.tensorBytes[i]!;
@@ -261,13 +312,12 @@ export class Executor {
       const copy = r.getMappedRange(0, r.size).slice(0, bytes);
       r.unmap();
       this.pool.release(r);
-      const like = bufs.tensors[i]!;
-      out.push(new (like.constructor as new (b: ArrayBuffer) => typeof like)(copy));
+      out.push(new state.types[i]!(copy));
     }
     return out;
   }
 
   private teardown(state: CaseState): void {
-    for (const b of state.buffers) this.pool.release(b);
+    for (const b of state.owned) this.pool.release(b);
   }
 }

@@ -7,7 +7,19 @@ import { fileURLToPath } from 'node:url';
 import { adapterEnvironment } from './lavapipe-paths.mjs';
 import type { Envelope, HostReply, HostRequest } from './protocol.ts';
 
-const HOST = fileURLToPath(new URL('./host.ts', import.meta.url));
+let HOST = fileURLToPath(new URL('./host.ts', import.meta.url));
+/** Node flags the GPU process starts with: the TypeScript loader, unless its host is a bundle. */
+let HOST_FLAGS: string[] | null = null;
+
+/**
+ * Starts GPU processes from a bundled host (plain JS, no TypeScript loader):
+ * a sandboxed runner, whose memory limit leaves no room for the loader's
+ * WebAssembly reservations, uses the bundle `assay score` writes beside it.
+ */
+export function useGpuHost(script: string): void {
+  HOST = script;
+  HOST_FLAGS = [];
+}
 /** How long the GPU process may take to start and find its adapter. */
 const STARTUP_TIMEOUT_MS = 60_000;
 /** Default limit on one request (a compile, a run, a timed batch), in seconds; ASSAY_WEBGPU_TIMEOUT_S overrides it. */
@@ -87,9 +99,8 @@ export class GpuProcess {
     if (this.started) return this.started;
     this.generation++;
     this.stderr = [];
-    const tsx = import.meta.resolve('tsx');
     const child = fork(HOST, [], {
-      execArgv: ['--import', tsx],
+      execArgv: HOST_FLAGS ?? ['--import', import.meta.resolve('tsx')],
       env: this.env,
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],

@@ -29,8 +29,15 @@ async function handle(req: HostRequest): Promise<HostReply> {
       return { op: 'run', ...(await (await exec()).run(req.key, req.buffers, req.plan)) };
     case 'bind':
       return { op: 'bind', ...(await (await exec()).bind(req.key, req.buffers, req.plan)) };
+    case 'bind-sets':
+      return { op: 'bind-sets', ...(await (await exec()).bindSets(req.key, req.sets, req.plan)) };
     case 'time':
-      return { op: 'time', ...(await (await exec()).time(req.binding, req.iterations)) };
+      return { op: 'time', ...(await (await exec()).time(req.binding, req.iterations, req.start ?? 0)) };
+    case 'fill':
+      await (await exec()).fill(req.binding, req.patterns);
+      return { op: 'fill' };
+    case 'read':
+      return { op: 'read', outputs: await (await exec()).read(req.binding) };
     case 'release':
       (await exec()).release(req.binding);
       return { op: 'release' };

@@ -42,7 +42,13 @@ export type HostRequest =
   | CompileRequest
   | { op: 'run'; key: string; buffers: CaseBuffers; plan: PlannedDispatch[] }
   | { op: 'bind'; key: string; buffers: CaseBuffers; plan: PlannedDispatch[] }
-  | { op: 'time'; binding: number; iterations: number }
+  /** Several input sets sharing the first set's outputs; `time` rotates through them. */
+  | { op: 'bind-sets'; key: string; sets: CaseBuffers[]; plan: PlannedDispatch[] }
+  | { op: 'time'; binding: number; iterations: number; start?: number }
+  /** Fills each output of a bound case with a 32-bit pattern (one per output, in order). */
+  | { op: 'fill'; binding: number; patterns: number[] }
+  /** Reads a bound case's outputs back. */
+  | { op: 'read'; binding: number }
   | { op: 'release'; binding: number }
   | { op: 'forget'; key: string };
 
@@ -76,7 +82,10 @@ export type HostReply =
   | { op: 'compile'; messages: CompileMessage[]; error?: string; compile_ms: number }
   | { op: 'run'; outputs: TensorArray[]; upload_ns: number; kernel_ns: number; readback_ns: number }
   | { op: 'bind'; binding: number; upload_ns: number }
+  | { op: 'bind-sets'; binding: number; upload_ns: number }
   | { op: 'time'; ns: number; discarded: number }
+  | { op: 'fill' }
+  | { op: 'read'; outputs: TensorArray[] }
   | { op: 'release' }
   | { op: 'forget' };
 

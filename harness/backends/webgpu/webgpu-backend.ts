@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ArtifactError } from '../../model/errors.ts';
-import { type Availability, type Backend, type BoundKernel, type Details, type PrepareOptions, type PreparedKernel } from '../backend.ts';
+import { type Availability, type Backend, type BoundKernel, type Details, type PrepareOptions, type PreparedKernel, type RotatingKernel } from '../backend.ts';
+import { poison } from '../../verify/poison.ts';
 import { axisPoints } from '../../problem/define.ts';
 import { displayPath } from '../../model/files.ts';
 import type { Params, ProblemSpec, Tensors } from '../../model/types.ts';
@@ -64,6 +65,7 @@ async function prepare(file: string, opts: PrepareOptions = {}): Promise<Prepare
   return {
     run: (inputs, outputs, params) => compiled.run(inputs, outputs, params),
     bind: (inputs, outputs, params) => compiled.bind(inputs, outputs, params),
+    bindSets: (sets, outputs, params) => compiled.bindSets(sets, outputs, params),
     details: { compile_ms: round(compile_ms), adapter: info.description },
     dispose: () => compiled.forget(),
   };
@@ -126,6 +128,28 @@ class CompiledKernel {
         return t.ns;
       },
       details: (): Details => ({ transfer_ns: b.upload_ns, timestamps_discarded: discarded, dispatches: plan.reduce((s, p) => s + p.repeat, 0) }),
+      release: async () => {
+        if (this.gpu.generation === generation) await this.gpu.request({ op: 'release', binding: b.binding }, 'releasing buffers').catch(() => {});
+      },
+    };
+  }
+
+  /** Uploads several input sets sharing one set of output buffers; timed dispatches rotate through them. */
+  async bindSets(sets: Tensors[], outputs: Tensors, params: Params): Promise<RotatingKernel> {
+    const plan = planAt(this.kernel, params, this.info);
+    await this.ensure();
+    const generation = this.gpu.generation;
+    const what = `timing ${this.label} at ${paramsText(params)}`;
+    const b = await this.gpu.request({ op: 'bind-sets', key: this.key, sets: sets.map((inputs) => this.buffers(inputs, outputs, params)), plan }, what);
+    const names = Object.keys(outputs);
+    const patterns = names.map((n) => poisonBits(outputs[n]!));
+    return {
+      run: async (calls, start) => (await this.gpu.request({ op: 'time', binding: b.binding, iterations: calls, start }, what)).ns,
+      poison: async () => void (await this.gpu.request({ op: 'fill', binding: b.binding, patterns }, what)),
+      read: async () => {
+        const r = await this.gpu.request({ op: 'read', binding: b.binding }, what);
+        return Object.fromEntries(names.map((n, i) => [n, r.outputs[i]!]));
+      },
       release: async () => {
         if (this.gpu.generation === generation) await this.gpu.request({ op: 'release', binding: b.binding }, 'releasing buffers').catch(() => {});
       },
@@ -199,6 +223,13 @@ function compileError(kernel: WgslKernel, messages: CompileMessage[]): ArtifactE
     `  ${first.line} | ${src}\n` +
     `  ${' '.repeat(gutter)} | ${' '.repeat(Math.max(0, first.column - 1))}^${more}`;
   return new ArtifactError(msg, kernel.file, first.line);
+}
+
+/** The 32-bit poison pattern of an output tensor, as the verifier writes it on the host. */
+function poisonBits(t: Tensors[string]): number {
+  const one = new (t.constructor as new (n: number) => typeof t)(1);
+  poison({ one });
+  return new Uint32Array(one.buffer)[0]!;
 }
 
 function paramsText(params: Params): string {

@@ -7,13 +7,14 @@ import { bisect } from '../../ab/bisect.ts';
 import { UsageError } from '../../model/errors.ts';
 import { renderBisect } from '../../report/bisect.ts';
 import type { Outcome } from '../exit.ts';
-import { backendsOption, budgetOption, listOption, parseOrUsage } from '../args.ts';
+import { backendsOption, budgetOption, listOption, parseOrUsage, processesOption } from '../args.ts';
+import { DEFAULT_PROCESSES } from '../../ab/interleave.ts';
 import { listenForInterrupt } from '../interrupt.ts';
 import { writeOutput } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { asCliError } from '../runner-errors.ts';
 import { parseThreshold } from '../verdict-options.ts';
-import { processesOption, SESSION_OPTIONS } from './ab.ts';
+import { SESSION_OPTIONS } from './ab.ts';
 
 export async function bisectCommand(args: string[]): Promise<Outcome> {
   const { values, positionals } = parseOrUsage(
@@ -40,7 +41,7 @@ export async function bisectCommand(args: string[]): Promise<Outcome> {
       ...(budgetS !== undefined ? { budgetS } : {}),
       ...(values.threshold !== undefined ? { threshold: parseThreshold(values.threshold) } : {}),
       install: !values['no-install'],
-      processes: processesOption(values.processes),
+      processes: processesOption(values.processes, DEFAULT_PROCESSES),
       log: (line) => process.stderr.write(`bisect: ${line}\n`),
       onEvent: (e) => progress.onEvent(e),
       signal: interrupt.signal,

@@ -1,0 +1,89 @@
+// The trusted runner of a scoring session: one runner in candidate mode, not
+// sandboxed, that holds the problem's own artifacts, each in a slot: the
+// reference (the oracle, whose outputs on every drawn input set are what a
+// candidate is held to) and the built-in variants it is measured against.
+import { formatParams, generateInputs } from '../problem/define.ts';
+import { firstNonFinite } from '../verify/finite.ts';
+import { firstUnwritten } from '../verify/poison.ts';
+import type { Expectation } from '../verify/verify.ts';
+import { InternalError } from '../model/errors.ts';
+import type { Params, Settings } from '../model/types.ts';
+import type { LoadedProblem, VariantFile } from '../run/suite.ts';
+import { CandidateClient } from '../runner/candidate-client.ts';
+import type { ProblemSignature } from '../runner/protocol.ts';
+
+/** The name of a variant's slot: its file name and settings, as in a case id. */
+export function slotName(v: VariantFile, settings: Settings = {}): string {
+  const s = formatParams(settings);
+  return s ? `${v.name}[${s}]` : v.name;
+}
+
+export function signatureOf(lp: LoadedProblem): ProblemSignature {
+  return { name: lp.problem.name, axes: lp.problem.axes, tensors: lp.problem.tensors };
+}
+
+export class TrustedRunner {
+  private loaded = new Map<string, Promise<void>>();
+  private expectations = new Map<string, Promise<Expectation & { ns: number }>>();
+  /** The reference's time of one call at each point, from the expectations it computed. */
+  readonly referenceNs = new Map<string, number>();
+  /** The calls per sample chosen for each slot at each point, so later candidates of the session skip the trusted sides' warm-up. */
+  readonly batches = new Map<string, number>();
+
+  private constructor(
+    readonly client: CandidateClient,
+    readonly lp: LoadedProblem,
+  ) {}
+
+  static async start(lp: LoadedProblem, cwd: string): Promise<TrustedRunner> {
+    const client = await CandidateClient.start({ cwd, label: `trusted runner of "${lp.problem.name}"`, output: null });
+    return new TrustedRunner(client, lp);
+  }
+
+  get reference(): VariantFile {
+    return this.lp.variants.find((v) => v.isReference)!;
+  }
+
+  /** Loads a built-in variant into its slot once; a failure is Assay's own (built-ins are verified by the test suite). */
+  ensure(v: VariantFile, settings: Settings = {}): Promise<void> {
+    const slot = slotName(v, settings);
+    let p = this.loaded.get(slot);
+    if (!p) {
+      p = (async () => {
+        const r = await this.client.load({ kind: v.kind, file: v.file, ...(Object.keys(settings).length ? { settings } : {}) }, signatureOf(this.lp), slot);
+        if (r.type === 'failed') throw new InternalError(`the built-in variant ${this.lp.problem.name}/${slot} did not load: ${r.message}`);
+      })();
+      this.loaded.set(slot, p);
+    }
+    return p;
+  }
+
+  /** The inputs of `seed` at `params` and the reference's outputs on them, computed once. */
+  expect(params: Params, seed: number): Promise<Expectation & { ns: number }> {
+    const key = `${formatParams(params)}|${seed}`;
+    let p = this.expectations.get(key);
+    if (!p) {
+      p = (async () => {
+        const ref = this.reference;
+        await this.ensure(ref);
+        const inputs = generateInputs(this.lp.problem, params, seed);
+        const r = await this.client.call(inputs, params, { slot: slotName(ref) });
+        const where = `the reference ${this.lp.problem.name}/${ref.name} at ${formatParams(params)}`;
+        if (r.type === 'failed') throw new InternalError(`${where} failed: ${r.message}`);
+        const unwritten = firstUnwritten(r.outputs);
+        if (unwritten) throw new InternalError(`${where} left ${unwritten.tensor}[${unwritten.index}] unwritten`);
+        const bad = firstNonFinite(r.outputs);
+        if (bad) throw new InternalError(`${where} wrote ${bad.value} to ${bad.tensor}[${bad.index}]`);
+        const prev = this.referenceNs.get(formatParams(params));
+        this.referenceNs.set(formatParams(params), prev === undefined ? r.ns : Math.min(prev, r.ns));
+        return { params, inputs, expected: r.outputs, ns: r.ns };
+      })();
+      this.expectations.set(key, p);
+    }
+    return p;
+  }
+
+  shutdown(): Promise<void> {
+    return this.client.shutdown();
+  }
+}

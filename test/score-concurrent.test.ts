@@ -1,0 +1,51 @@
+// Several `assay score` processes at once build and verify side by side but
+// measure one at a time: the machine-wide measure lock (flock through the
+// addon) orders them, and the one that waited says for whom and how long.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Score } from '../harness/model/types.ts';
+import { ROOT } from './helpers.ts';
+
+const BIN = path.join(ROOT, 'harness/cli/assay.mjs');
+
+function score(candidate: string, lock: string): Promise<{ code: number | null; score: Score; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const args = ['score', '--kernels', 'test/fixtures/kernels', '--problem', 'tiny', '--candidate', candidate, '--time', '0.2', '--held-out', '1', '--point', 'n=37', '--json'];
+    const p = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ASSAY_MEASURE_LOCK: lock } });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d: Buffer) => (out += d));
+    p.stderr.on('data', (d: Buffer) => (err += d));
+    p.on('error', reject);
+    p.on('exit', (code) => {
+      try {
+        resolve({ code, score: JSON.parse(out) as Score, stderr: err });
+      } catch (e) {
+        reject(new Error(`no Score JSON (exit ${code}): ${err}`));
+      }
+    });
+  });
+}
+
+describe('two assay score runs at once', () => {
+  it('never measure at the same time', async () => {
+    const lock = path.join(mkdtempSync(path.join(tmpdir(), 'assay-lock-')), 'measure.lock');
+    const [a, b] = await Promise.all([score('test/fixtures/kernels/tiny/good.ts', lock), score('test/fixtures/kernels/tiny/async-good.ts', lock)]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    const ma = a.score.cost.stages.measure!;
+    const mb = b.score.cost.stages.measure!;
+    // one measure stage ends before the other begins
+    expect(ma.finished_at <= mb.started_at || mb.finished_at <= ma.started_at, JSON.stringify({ ma, mb })).toBe(true);
+    // and their verify stages overlapped, or at least were not ordered by the lock
+    const [first, second] = ma.started_at < mb.started_at ? [a, b] : [b, a];
+    const waited = second.score.checks.find((c) => c.name === 'measure lock')!;
+    expect(waited.passed).toBe(true);
+    if (second.score.cost.stages.measure!.lock_wait_s! > 0.05) {
+      expect(waited.detail).toMatch(new RegExp(`waited \\d+\\.\\d+ s for pid \\d+ \\(assay score tiny ${first.score.candidate.replace(/[.]/g, '\\.')}\\)`));
+      expect(second.stderr).toMatch(/waiting for the measure lock, held by pid \d+/);
+    }
+  });
+});

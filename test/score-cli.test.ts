@@ -2,7 +2,7 @@
 // codes (0 accepted, 1 rejected, 2 usage or input error, 3 backend
 // unavailable, 4 Assay failed with verdict `error`); and a folder of candidates
 // with fast_p and the geometric-mean speedup (which exits 1: some are rejected).
-import { mkdtempSync, copyFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -71,5 +71,6 @@ describe('assay score', () => {
     expect(net.detail).toMatch(/^unavailable: turned off by ASSAY_SCORE_SANDBOX=none; a JS candidate's network calls are still refused/);
     // what did run still guards it
     expect(f.scores[0]!.checks.find((c) => c.name === 'permission model')).toMatchObject({ passed: true });
+    rmSync(dir, { recursive: true, force: true });
   });
 });

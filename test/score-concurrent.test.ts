@@ -2,7 +2,7 @@
 // measure one at a time: the machine-wide measure lock (flock through the
 // addon) orders them, and the one that waited says for whom and how long.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -32,8 +32,10 @@ function score(candidate: string, lock: string): Promise<{ code: number | null; 
 
 describe('two assay score runs at once', () => {
   it('never measure at the same time', async () => {
-    const lock = path.join(mkdtempSync(path.join(tmpdir(), 'assay-lock-')), 'measure.lock');
+    const lockDir = mkdtempSync(path.join(tmpdir(), 'assay-lock-'));
+    const lock = path.join(lockDir, 'measure.lock');
     const [a, b] = await Promise.all([score('test/fixtures/kernels/tiny/good.ts', lock), score('test/fixtures/kernels/tiny/async-good.ts', lock)]);
+    rmSync(lockDir, { recursive: true, force: true });
     expect([a.code, b.code]).toEqual([0, 0]);
     const ma = a.score.cost.stages.measure!;
     const mb = b.score.cost.stages.measure!;

@@ -96,7 +96,7 @@ export class RunnerClient {
     const out = o.output === undefined ? process.stderr : o.output;
     for (const s of [proc.stdout, proc.stderr]) {
       s?.on('data', (d: Buffer) => {
-        client.tail = (client.tail + d.toString()).slice(-2000);
+        client.tail = (client.tail + d.toString()).slice(-8000);
         out?.write(d);
       });
     }
@@ -134,7 +134,8 @@ export class RunnerClient {
     const sig = signal ?? (this.wrapped && code !== null && code > 128 ? signalName(code - 128) : null);
     this.exit ??= { code: sig && !signal ? null : code, signal: sig };
     this.exited ??= why ?? `exited with ${sig ? `signal ${sig}${SIGNAL_MEANING[sig] ? ` (${SIGNAL_MEANING[sig]})` : ''}` : `code ${code}`}`;
-    const tail = this.tail.trim() ? `; its last output:\n${this.tail.trim().split('\n').slice(-8).join('\n')}` : '';
+    const lines = tellingLines(this.tail);
+    const tail = lines.length ? `; its last output:\n${lines.slice(-8).join('\n')}` : '';
     const err = new RunnerError(`runner ${this.label} ${this.exited}${tail}`);
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
@@ -259,4 +260,16 @@ function signalName(n: number): NodeJS.Signals | null {
 function expect<T extends Reply['type']>(r: Reply, type: T): Extract<Reply, { type: T }> {
   if (r.type !== type) throw new RunnerError(`runner protocol: expected a "${type}" reply, got "${r.type}"`);
   return r as Extract<Reply, { type: T }>;
+}
+
+/**
+ * The lines of a dead runner's output worth showing: without blank lines and
+ * without the native stack frames V8 prints after a fatal error (so that
+ * "FATAL ERROR: ... Allocation failed" is not pushed out by twenty addresses).
+ */
+export function tellingLines(output: string): string[] {
+  return output
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() && !/^\s*\d+: 0x[0-9a-f]+ /i.test(l) && !/^-{3,} Native stack trace -{3,}$/.test(l.trim()) && !/^<--- .* --->$/.test(l.trim()));
 }

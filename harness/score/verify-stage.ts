@@ -24,7 +24,10 @@ export interface StageOutcome {
 /** Why the candidate's runner stopped answering: it died (how) or ran past its time limit. */
 export function crashReason(client: CandidateClient, e: unknown, during: string): string {
   const why = client.exitReason ?? describeError(e);
-  const last = describeError(e).split('its last output:')[1]?.trim().split('\n').slice(-3).join(' | ');
+  const lines = describeError(e).split('its last output:')[1]?.trim().split('\n') ?? [];
+  // a fatal error's own line says more than the lines printed after it
+  const fatal = lines.find((l) => /FATAL ERROR|Fatal (process|error)|allocation failed|out of memory/i.test(l));
+  const last = (fatal ? [fatal.trim()] : lines.slice(-3)).join(' | ');
   return `its runner ${why} ${during}${last ? ` (last output: ${last.slice(0, 300)})` : ''}`;
 }
 

@@ -15,4 +15,8 @@ if [ ! -x "$bin/node" ]; then
   npm install --prefix "$dir" --no-audit --no-fund --no-save --silent "node@$major" >&2
 fi
 export PATH="$bin:$PATH"
+# the package ships that Node's headers: native modules built from source
+# (node-gyp) compile against them, with no download
+headers="$(ls -d "$dir"/node_modules/node/node_modules/node-*/include/node 2>/dev/null | head -n 1 || true)"
+if [ -n "$headers" ]; then export npm_config_nodedir="${headers%/include/node}"; fi
 exec "$@"

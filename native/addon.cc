@@ -1,5 +1,6 @@
 // The addon's entry point: one exports object holding the clock, the hardware
-// counters and the dynamic-library loader used by the native backend.
+// counters, the dynamic-library loader used by the native backend, and
+// callgrind's client requests for instruction-count mode.
 #include "native.h"
 
 namespace {
@@ -8,6 +9,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   assay::InitClock(env, exports);
   assay::InitCounters(env, exports);
   assay::InitLibrary(env, exports);
+  assay::InitCallgrind(env, exports);
   return exports;
 }
 

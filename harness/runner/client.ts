@@ -17,6 +17,12 @@ export interface RunnerSpawnOptions {
   label?: string;
   /** Node flags, e.g. `--max-old-space-size=512` for a memory limit (the heap; the runner dies with an out-of-memory error past it). */
   execArgv?: string[];
+  /**
+   * A command that Node runs under, with its arguments: the runner's process is
+   * `command ...args node ...execArgv runner` (`valgrind --tool=callgrind ...`
+   * for instruction counts; see callgrind.ts).
+   */
+  launcher?: { command: string; args: string[] };
   env?: NodeJS.ProcessEnv;
   /** Where the runner's own stdout and stderr go (bench files may print); the parent's stderr by default. */
   output?: NodeJS.WritableStream | null;
@@ -51,7 +57,9 @@ export class RunnerClient {
   static async start(o: RunnerSpawnOptions): Promise<RunnerClient> {
     const proc = fork(ENTRY, [], {
       cwd: o.cwd,
-      execArgv: o.execArgv ?? [],
+      // fork runs `execPath ...execArgv ENTRY`: under a launcher, Node becomes one of its arguments
+      ...(o.launcher ? { execPath: o.launcher.command } : {}),
+      execArgv: o.launcher ? [...o.launcher.args, process.execPath, ...(o.execArgv ?? [])] : (o.execArgv ?? []),
       env: { ...process.env, ...o.env },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',

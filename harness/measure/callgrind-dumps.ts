@@ -1,12 +1,18 @@
 // Reading callgrind's counts back. Callgrind has no client request that returns
 // a count: CALLGRIND_DUMP_STATS writes the counts since the last zero to a new
-// file, `<out-file>.<n>` for the n-th dump of the process, whose header carries
-// the totals (`summary: <Ir> ...`, instructions first). The process that dumps
-// reads its own file at once and removes it.
+// file, whose header carries the totals (`summary: <Ir> ...`, instructions
+// first). The runner runs with --separate-threads=yes, so that a dump holds the
+// calling thread alone (`<out-file>.<n>-01` for the n-th dump: the main thread is
+// valgrind's thread 1): Node's other threads (the module loader's, libuv's pool)
+// wake at moments that depend on the machine, and their work is not the case's.
+// The process that dumps reads its own file at once and removes it.
 import { closeSync, existsSync, openSync, readSync, rmSync } from 'node:fs';
 
 /** Set by the process that starts a runner under callgrind: its `--callgrind-out-file`, with `%p` for the pid. */
 export const CALLGRIND_OUT_ENV = 'ASSAY_CALLGRIND_OUT';
+
+/** Valgrind's id of the main thread, as callgrind writes it in the names of per-thread dumps. */
+const MAIN_THREAD = '01';
 
 /** The header is read in one piece of this size; it is a few hundred bytes, the command line being its longest line. */
 const HEADER_BYTES = 64 * 1024;
@@ -27,9 +33,9 @@ export class DumpReader {
    * after each CALLGRIND_DUMP_STATS, so that the files are read in their order.
    */
   next(): number {
-    const file = `${this.base}.${++this.dumps}`;
+    const file = `${this.base}.${++this.dumps}-${MAIN_THREAD}`;
     if (!existsSync(file)) {
-      throw new Error(`callgrind wrote no dump file ${file}; is this process running under \`valgrind --tool=callgrind --callgrind-out-file=${this.base.replace(String(process.pid), '%p')}\`?`);
+      throw new Error(`callgrind wrote no dump file ${file}; is this process running under \`valgrind --tool=callgrind --separate-threads=yes --callgrind-out-file=${this.base.replace(String(process.pid), '%p')}\`, and on its main thread?`);
     }
     const fd = openSync(file, 'r');
     let n: number;

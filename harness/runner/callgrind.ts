@@ -34,12 +34,13 @@ export function callgrindOptions(outPattern: string): string[] {
     '--tool=callgrind',
     '--instr-atstart=no',
     `--callgrind-out-file=${outPattern}`,
-    '--dump-line=no',
     '--compress-strings=no',
     // V8 writes and rewrites its machine code: valgrind must notice code that changes on the heap
     '--smc-check=all-non-file',
     // compilers and other children run natively
     '--trace-children=no',
+    // counts per thread: a dump holds the thread that makes the measured calls alone (callgrind-dumps.ts)
+    '--separate-threads=yes',
     '-q',
   ];
 }

@@ -1,13 +1,17 @@
 // Comparing two stored runs: the one place that turns two RunResults into a
 // Comparison, for `assay compare`, `assay run --baseline` and the library's
-// `compare`. Runs from different machines are refused unless allowed.
-import type { RunResult } from '../model/types.ts';
-import { compareCases, makeComparison, type Comparison, type Verdict } from '../stats/compare.ts';
+// `compare`. Runs from different machines are refused unless allowed; runs of
+// different measure modes (time, instructions) always.
+import type { MeasureMode, RunResult } from '../model/types.ts';
+import { compareCases, defaultThreshold, makeComparison, type Comparison, type Verdict } from '../stats/compare.ts';
 import { checkSameMachine } from './machine-check.ts';
+import { checkSameMode, measureModeOf } from './mode-check.ts';
 
 export interface CompareRunsOptions {
-  /** The noise band: changes smaller than this fraction are `same` (2% by default). */
+  /** The noise band: changes smaller than this fraction are `same` (2% by default; 0.5% for instruction counts). */
   threshold?: number;
+  /** The measure mode the caller expects (`--measure`): runs of the other mode are refused. Both runs' own modes must agree in any case. */
+  measure?: MeasureMode;
   /** Verdicts that make the comparison fail (`slower` by default). */
   failOn?: Verdict[];
   /** How each side is named in reports. */
@@ -15,17 +19,29 @@ export interface CompareRunsOptions {
   headLabel?: string;
   /** How a refusal names the base (`baseline main`, `result file a.json`); the base label by default. */
   baseDescription?: string;
+  /** How a refusal names the head (`this run`, `result file b.json`); the head label by default. */
+  headDescription?: string;
   /** Compare runs of two machines anyway. */
   allowMachineMismatch?: boolean;
 }
 
-/** Verdicts for every case of `head` against `base`. Throws MachineMismatchError (exit 2) for runs of two machines unless allowed. */
+/**
+ * Verdicts for every case of `head` against `base`. Throws MeasureModeMismatchError
+ * (exit 2) for runs of two measure modes, and MachineMismatchError (exit 2) for
+ * runs of two machines unless allowed.
+ */
 export function compare(base: RunResult, head: RunResult, o: CompareRunsOptions = {}): Comparison {
   const baseLabel = o.baseLabel ?? 'base';
-  checkSameMachine(o.baseDescription ?? baseLabel, base.machine, head.machine, Boolean(o.allowMachineMismatch));
-  const threshold = o.threshold !== undefined ? { threshold: o.threshold } : {};
+  const baseWhat = o.baseDescription ?? baseLabel;
+  const headWhat = o.headDescription ?? o.headLabel ?? 'head';
+  const mode = measureModeOf(base);
+  checkSameMode(baseWhat, mode, headWhat, measureModeOf(head));
+  if (o.measure !== undefined) checkSameMode(baseWhat, mode, `--measure ${o.measure}`, o.measure);
+  checkSameMachine(baseWhat, base.machine, head.machine, Boolean(o.allowMachineMismatch));
+  const threshold = { threshold: o.threshold ?? defaultThreshold(mode) };
   return makeComparison(compareCases(base.cases, head.cases, threshold), {
     mode: 'stored',
+    measure: mode,
     base: { label: baseLabel, machine: base.machine.id, git: base.git?.sha ?? null },
     head: { label: o.headLabel ?? 'head', machine: head.machine.id, git: head.git?.sha ?? null },
     ...(o.failOn ? { failOn: o.failOn } : {}),

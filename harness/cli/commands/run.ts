@@ -4,6 +4,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { unbuiltCandidates, type Outcome } from '../exit.ts';
 import { run } from '../../run/run.ts';
+import { runCounted } from '../../runner/counted-run.ts';
+import { MEASURE_OPTION, measureOption } from '../measure-option.ts';
+import { checkSameMode, measureModeOf } from '../../store/mode-check.ts';
 import { renderConsole } from '../../report/console.ts';
 import { renderJson } from '../../report/json.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
@@ -39,18 +42,21 @@ export async function runCommand(args: string[]): Promise<Outcome> {
           'fail-on': VERDICT_OPTIONS['fail-on'],
           github: VERDICT_OPTIONS.github,
           'allow-machine-mismatch': VERDICT_OPTIONS['allow-machine-mismatch'],
+          ...MEASURE_OPTION,
         },
       }),
     'run',
   );
   const backends = backendsOption(values.backend);
   const budgetS = budgetOption(values);
+  const mode = measureOption(values.measure) ?? 'time';
 
   // the baseline is read before anything is measured: a missing or corrupt one costs no time
   const verdicts = verdictSettings({ ...values, json: undefined, markdown: undefined });
   const root = baselinesRoot();
   if (values['save-baseline'] !== undefined) checkBaselineName(values['save-baseline']);
   const baseline = values.baseline !== undefined ? loadBaseline(values.baseline, { root, machine: captureMachine(), allowMismatch: verdicts.allowMismatch }) : null;
+  if (baseline) checkSameMode(`baseline "${values.baseline}"`, measureModeOf(baseline.run), 'this run', mode);
 
   const paths = positionals.filter((p) => existsSync(p));
   const filters = positionals.filter((p) => !existsSync(p));
@@ -64,7 +70,8 @@ export async function runCommand(args: string[]): Promise<Outcome> {
   const saved = progressiveJson(values.json);
   let result;
   try {
-    result = await run({
+    // instruction counts come from a runner under callgrind; time is measured here
+    result = await (mode === 'instructions' ? runCounted : run)({
       signal: interrupt.signal,
       paths,
       filters,
@@ -94,6 +101,7 @@ export async function runCommand(args: string[]): Promise<Outcome> {
     const cmp = compare(baseline.run, result, {
       baseLabel: `baseline ${values.baseline}`,
       headLabel: 'this run',
+      headDescription: 'this run',
       failOn: verdicts.failOn,
       allowMachineMismatch: verdicts.allowMismatch,
       ...(verdicts.threshold !== undefined ? { threshold: verdicts.threshold } : {}),

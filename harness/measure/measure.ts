@@ -78,7 +78,15 @@ export function statsOf(samples: number[], stop: StopReason, batch: number, keep
 export async function drain(sampler: Sampler, opts: MeasureOptions, clock: Clock, onProgress?: (p: SamplingProgress) => void): Promise<Measurement> {
   const source = { take: (count: number) => sampler.take(count, sampler.batch) };
   const out = await sampleUntilStopped(source, stopRuleOf(opts), clock, onProgress);
-  return { stats: statsOf(out.samples, out.stop, sampler.batch, opts.keepSamples), timer: sampler.timer, warmupNs: sampler.warmupNs, samplingNs: out.elapsedNs };
+  // hardware counters, where the kernel allows them, over one more batch after the timed samples
+  const counters = await sampler.counted?.(sampler.batch);
+  return {
+    stats: statsOf(out.samples, out.stop, sampler.batch, opts.keepSamples),
+    timer: sampler.timer,
+    warmupNs: sampler.warmupNs,
+    samplingNs: out.elapsedNs,
+    ...(counters ? { details: counters } : {}),
+  };
 }
 
 /** Measures work of either kind: warm-up and calibration, then sampling until the rule stops. Exceptions of the code under test propagate. */

@@ -15,18 +15,26 @@ import { RunnerClient } from './client.ts';
 /**
  * The V8 flags of a counting runner. They make what V8 does on its own (tier-up,
  * garbage collection, hashing) happen at the same points of the counted work in
- * every run:
+ * every run, or outside it:
  * - `--predictable` implies `--single-threaded`: no compiler or GC threads, so
  *   optimization happens synchronously on the main thread, where the warm-up
  *   triggers it, and the memory reducer is off;
  * - `--hash-seed=1 --random-seed=1`: the same hash-table layouts and the same
  *   Math.random sequence in every process;
  * - a fixed 64 MiB young generation, which each sample starts empty (the counter
- *   runs a minor GC before it), so a sample rarely holds a collection.
+ *   runs a minor GC before it), so a sample rarely holds a collection;
+ * - `--no-allocation-site-pretenuring`: otherwise V8 decides, at a moment the
+ *   collections so far decide, to allocate a site's objects in the old generation,
+ *   whose growth then starts marking inside the samples;
+ * - `--no-incremental-marking`: a major collection, when one comes, is one pause
+ *   in one sample (which the median passes over), not steps spread over many;
+ * - `--no-flush-bytecode`: V8 otherwise drops the bytecode (and the type feedback)
+ *   of functions that major collections found unused for a while, so how warm a
+ *   function is would depend on how many collections came before.
  * The optimizing compilers stay on, so the counted code is optimized as in
- * production (CodSpeed runs `--no-opt` and counts the baseline tiers instead).
+ * production (CodSpeed runs `--no-opt` and counts the lower tiers instead).
  */
-export const COUNTING_V8_FLAGS = ['--predictable', '--hash-seed=1', '--random-seed=1', '--min-semi-space-size=64', '--max-semi-space-size=64'];
+export const COUNTING_V8_FLAGS = ['--predictable', '--hash-seed=1', '--random-seed=1', '--min-semi-space-size=64', '--max-semi-space-size=64', '--no-allocation-site-pretenuring', '--no-incremental-marking', '--no-flush-bytecode'];
 
 /** Valgrind's options; instrumentation starts off, and the counter turns it on around the measured calls only. */
 export function callgrindOptions(outPattern: string): string[] {
@@ -76,7 +84,10 @@ export interface CountingRunner {
 }
 
 /** Starts a runner under callgrind in `cwd`; its dumps go to a private folder under the system's temporary folder. */
-export async function startCountingRunner(valgrind: Valgrind, o: { cwd: string; label?: string; output?: NodeJS.WritableStream | null }): Promise<CountingRunner> {
+export async function startCountingRunner(
+  valgrind: Valgrind,
+  o: { cwd: string; label?: string; output?: NodeJS.WritableStream | null; /** More valgrind options, such as --cache-sim=yes. */ extraOptions?: string[] },
+): Promise<CountingRunner> {
   const dir = mkdtempSync(path.join(tmpdir(), 'assay-callgrind-'));
   const pattern = path.join(dir, 'callgrind.out.%p');
   let client: RunnerClient;
@@ -84,7 +95,7 @@ export async function startCountingRunner(valgrind: Valgrind, o: { cwd: string; 
     client = await RunnerClient.start({
       cwd: o.cwd,
       label: o.label ?? 'under callgrind',
-      launcher: { command: valgrind.command, args: callgrindOptions(pattern) },
+      launcher: { command: valgrind.command, args: [...callgrindOptions(pattern), ...(o.extraOptions ?? [])] },
       execArgv: COUNTING_V8_FLAGS,
       env: { [CALLGRIND_OUT_ENV]: pattern },
       ...(o.output !== undefined ? { output: o.output } : {}),

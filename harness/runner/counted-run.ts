@@ -21,8 +21,8 @@ export const NOT_COUNTED: Partial<Record<ArtifactKind, string>> = {
     'instruction counts do not apply to WGSL: the kernel runs on the GPU (or in the software driver\'s own threads), ' +
     'outside the instructions callgrind counts for the case; measure it with --measure time',
   onnx:
-    'instruction counts do not apply to ONNX: ONNX Runtime runs its kernels on its own thread pool and picks them by the CPU ' +
-    'features it sees, and under valgrind it sees no AVX-512, so the counted code would not be the code that runs; measure it with --measure time',
+    'instruction counts do not apply to ONNX: ONNX Runtime picks its kernels by the CPU features it sees, and under valgrind ' +
+    'it sees no AVX-512, so the counted code would not be the code that runs (and with more threads, their work is not counted); measure it with --measure time',
 };
 
 export interface CountedRunOptions extends RunOptions {

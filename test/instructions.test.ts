@@ -100,6 +100,10 @@ describe('--measure instructions', () => {
     const mixed = assay(['compare', 'timed', a], { env });
     expect(mixed.code).toBe(2);
     expect(mixed.stderr).toMatch(/measured in time mode .* counts instructions/);
+    // --measure names the mode the caller expects: two counted runs are not timed ones
+    const asked = assay(['compare', a, b, '--measure', 'time']);
+    expect(asked.code).toBe(2);
+    expect(asked.stderr).toMatch(/--measure time asks for times/);
   });
 
   it('exits 3 without valgrind on PATH, saying how to install it', () => {

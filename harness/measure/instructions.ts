@@ -6,9 +6,11 @@
 //
 // Every decision here is taken on counts, never on the clock, so that two runs
 // take the same ones: how long to warm up, how many calls make a sample, how many
-// samples. Before each count a minor GC empties the young generation, so that each
-// sample starts from the same heap; with the young generation the launcher sizes
-// (64 MiB), a sample rarely holds a collection.
+// samples. JS is optimized at a fixed point of the warm-up (optimize.ts), so that
+// what is counted is optimized code in every run. Before each count a minor GC
+// empties the young generation, so that each sample starts from the same heap;
+// with the young generation the launcher sizes (64 MiB), a sample rarely holds a
+// collection.
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { callgrindRequests, type CallgrindRequests } from '../addon/addon.ts';
@@ -28,7 +30,7 @@ export const WARMUP_INSTRUCTIONS = 5e7;
 /**
  * Warm-up of work that times itself (native code, called from the addon's own
  * loop): there is no JIT to wait for, only the first calls' lazy symbol binding,
- * so it ends once two chunks agree on the cost of a call to this fraction.
+ * so it ends once two chunks agree on the marginal cost of a call to this fraction.
  */
 export const SETTLED = 1e-3;
 /** JS is optimized after this many chunks (1, 2 and 4 calls): once it has type feedback from a few calls. */

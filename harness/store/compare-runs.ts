@@ -5,7 +5,7 @@
 import type { MeasureMode, RunResult } from '../model/types.ts';
 import { compareCases, defaultThreshold, makeComparison, type Comparison, type Verdict } from '../stats/compare.ts';
 import { checkSameMachine } from './machine-check.ts';
-import { checkSameMode, measureModeOf } from './mode-check.ts';
+import { checkExpectedMode, checkSameMode, measureModeOf } from './mode-check.ts';
 
 export interface CompareRunsOptions {
   /** The noise band: changes smaller than this fraction are `same` (2% by default; 0.5% for instruction counts). */
@@ -36,7 +36,7 @@ export function compare(base: RunResult, head: RunResult, o: CompareRunsOptions 
   const headWhat = o.headDescription ?? o.headLabel ?? 'head';
   const mode = measureModeOf(base);
   checkSameMode(baseWhat, mode, headWhat, measureModeOf(head));
-  if (o.measure !== undefined) checkSameMode(baseWhat, mode, `--measure ${o.measure}`, o.measure);
+  if (o.measure !== undefined) checkExpectedMode(baseWhat, mode, o.measure);
   checkSameMachine(baseWhat, base.machine, head.machine, Boolean(o.allowMachineMismatch));
   const threshold = { threshold: o.threshold ?? defaultThreshold(mode) };
   return makeComparison(compareCases(base.cases, head.cases, threshold), {

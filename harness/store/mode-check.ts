@@ -31,3 +31,12 @@ export class MeasureModeMismatchError extends UsageError {
 export function checkSameMode(baseWhat: string, base: MeasureMode, headWhat: string, head: MeasureMode): void {
   if (base !== head) throw new MeasureModeMismatchError(baseWhat, base, headWhat, head);
 }
+
+/** Throws a usage error (exit 2) when a run is not of the mode the caller asked for (`--measure`). */
+export function checkExpectedMode(what: string, mode: MeasureMode, expected: MeasureMode): void {
+  if (mode === expected) return;
+  throw new UsageError(
+    `${what} was measured ${WHAT[mode]}, and --measure ${expected} asks for ${expected === 'instructions' ? 'instruction counts' : 'times'}; ` +
+      `compare runs taken with --measure ${expected}, or leave --measure out to compare runs of the mode they record.`,
+  );
+}

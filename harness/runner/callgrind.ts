@@ -19,6 +19,10 @@ import { RunnerClient } from './client.ts';
  * - `--predictable` implies `--single-threaded`: no compiler or GC threads, so
  *   optimization happens synchronously on the main thread, where the warm-up
  *   triggers it, and the memory reducer is off;
+ * - `--no-concurrent-osr`, which `--predictable` leaves on: otherwise a long loop's
+ *   optimized code is compiled on a worker thread and installed whenever that
+ *   thread finishes, which the machine's load decides, and the code optimized
+ *   after it differs with it (a loop counted 12% higher in one run of two);
  * - `--hash-seed=1 --random-seed=1`: the same hash-table layouts and the same
  *   Math.random sequence in every process;
  * - a fixed 64 MiB young generation, which each sample starts empty (the counter
@@ -34,7 +38,7 @@ import { RunnerClient } from './client.ts';
  * The optimizing compilers stay on, so the counted code is optimized as in
  * production (CodSpeed runs `--no-opt` and counts the lower tiers instead).
  */
-export const COUNTING_V8_FLAGS = ['--predictable', '--hash-seed=1', '--random-seed=1', '--min-semi-space-size=64', '--max-semi-space-size=64', '--no-allocation-site-pretenuring', '--no-incremental-marking', '--no-flush-bytecode'];
+export const COUNTING_V8_FLAGS = ['--predictable', '--hash-seed=1', '--random-seed=1', '--min-semi-space-size=64', '--max-semi-space-size=64', '--no-allocation-site-pretenuring', '--no-incremental-marking', '--no-flush-bytecode', '--no-concurrent-osr'];
 
 /** Valgrind's options; instrumentation starts off, and the counter turns it on around the measured calls only. */
 export function callgrindOptions(outPattern: string): string[] {

@@ -13,6 +13,8 @@ export { run, type RunOptions } from './run/run.ts';
 export type { RunEvent } from './run/events.ts';
 export type { Selection } from './run/selection.ts';
 export { benchModel, type ModelBenchOptions } from './run/model-bench.ts';
+/** Counting: instructions per call, in a runner under valgrind's callgrind. */
+export { runCounted, type CountedRunOptions } from './runner/counted-run.ts';
 
 /** Comparing: two stored runs, or two revisions interleaved in one session. */
 export { compare, type CompareRunsOptions } from './store/compare-runs.ts';
@@ -43,6 +45,7 @@ export type {
   FailedCase,
   SkippedCase,
   KernelFn,
+  MeasureMode,
   Params,
   ProblemSpec,
   Rng,

@@ -1,6 +1,6 @@
 // The addon's entry point: one exports object holding the clock, the hardware
-// counters, the dynamic-library loader used by the native backend, and the
-// machine-wide lock.
+// counters, the dynamic-library loader used by the native backend, the
+// machine-wide lock, and callgrind's client requests for instruction-count mode.
 #include "native.h"
 
 namespace {
@@ -10,6 +10,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   assay::InitCounters(env, exports);
   assay::InitLibrary(env, exports);
   assay::InitLock(env, exports);
+  assay::InitCallgrind(env, exports);
   return exports;
 }
 

@@ -1,5 +1,6 @@
 // Hardware counters (cycles, instructions) through perf_event_open, counted in
-// user space only. Many VMs and locked-down kernels refuse them; the probe then
+// user space only, around a stretch of native calls (Bound.counted) or of JS
+// calls (countersStart/countersStop). Many VMs and locked-down kernels refuse them; the probe then
 // says why (the errno and what it usually means), and nothing else fails.
 #include <errno.h>
 #include <linux/perf_event.h>
@@ -105,8 +106,26 @@ CounterReading CountersStop() {
   return {true, double(values[1]), double(values[2])};
 }
 
+// countersStart() -> whether counting started; countersStop() -> {cycles, instructions} or null.
+// For JS work, whose calls the measuring loop makes: the region between the two is one batch.
+static Napi::Value StartJs(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), CountersStart());
+}
+
+static Napi::Value StopJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  CounterReading r = CountersStop();
+  if (!r.ok) return env.Null();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("cycles", r.cycles);
+  out.Set("instructions", r.instructions);
+  return out;
+}
+
 void InitCounters(Napi::Env env, Napi::Object exports) {
   exports.Set("countersProbe", Napi::Function::New(env, ProbeJs, "countersProbe"));
+  exports.Set("countersStart", Napi::Function::New(env, StartJs, "countersStart"));
+  exports.Set("countersStop", Napi::Function::New(env, StopJs, "countersStop"));
 }
 
 }  // namespace assay

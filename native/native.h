@@ -9,6 +9,7 @@ void InitClock(Napi::Env env, Napi::Object exports);
 void InitCounters(Napi::Env env, Napi::Object exports);
 void InitLibrary(Napi::Env env, Napi::Object exports);
 void InitLock(Napi::Env env, Napi::Object exports);
+void InitCallgrind(Napi::Env env, Napi::Object exports);
 
 /** Hardware counter readings over a stretch of calls, when the kernel allows them. */
 struct CounterReading {

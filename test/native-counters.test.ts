@@ -1,6 +1,7 @@
 // Hardware counters through perf_event_open: where the kernel refuses them (as on
 // most VMs) they are reported absent with the errno and its meaning, and runs
-// still succeed; where it allows them, native cases report cycles and instructions.
+// still succeed; where it allows them, native cases and JS bench functions
+// report cycles and instructions per call of the measured calls.
 import { describe, expect, it } from 'vitest';
 import { counterProbe } from '../harness/addon/addon.ts';
 import { assay } from './helpers.ts';
@@ -24,5 +25,16 @@ describe('hardware counters', () => {
     // what a reader of the result is told: counters there, or the reason they are not
     expect(run.machine.counters).toEqual(counterProbe());
     if (counterProbe().available) expect(run.cases[0].details.cycles_per_call).toBeGreaterThan(0);
+  });
+
+  it('are read over the measured calls of a JS bench function in time mode, where the kernel allows them', () => {
+    const r = assay(['run', 'test/fixtures/bench/ok/strings.bench.ts', 'join', '--time', '0.05', '--json', '-', '--no-samples']);
+    expect(r.code).toBe(0);
+    const c = JSON.parse(r.stdout).cases[0];
+    expect(c.state).toBe('measured');
+    if (counterProbe().available) {
+      expect(c.details.instructions_per_call).toBeGreaterThan(0);
+      expect(c.details.ipc).toBeGreaterThan(0);
+    } else expect(c.details?.instructions_per_call).toBeUndefined();
   });
 });

@@ -1,18 +1,20 @@
 // One interleaved A/B session of two git revisions, set up from scratch: check
 // both out (cached, installed, built), start runner processes in each, plan the
-// same selection on both sides, measure the common cases interleaved, and give
-// B's verdicts against A. `assay ab` runs one session; `assay bisect` runs one
-// per step.
+// same selection on both sides, measure the common cases interleaved (or, with
+// valgrind, count them side by side under callgrind), and give B's verdicts
+// against A. `assay ab` runs one session; `assay bisect` runs one per step.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../model/errors.ts';
 import type { ArtifactKind } from '../model/types.ts';
 import type { RunEvent } from '../run/events.ts';
+import { startCountingRunner, type CountingRunner, type Valgrind } from '../runner/callgrind.ts';
 import { RunnerClient } from '../runner/client.ts';
 import type { PlanOptions } from '../runner/protocol.ts';
 import { makeComparison, tooLittleInCommon, type Comparison, type Verdict } from '../stats/compare.ts';
 import { checkout, repoRoot, resolveRevision } from './checkout.ts';
 import { interleave, type InterleaveResult } from './interleave.ts';
+import { sideBySide } from './side-by-side.ts';
 
 export interface AbSessionOptions {
   /** The working folder: the repository is the one holding it, and paths resolve from it. */
@@ -27,8 +29,10 @@ export interface AbSessionOptions {
   budgetS?: number;
   /** Run npm ci and the build in each new checkout. */
   install: boolean;
-  /** Runner processes per side. */
+  /** Runner processes per side (timing only). */
   processes: number;
+  /** Count instructions under this valgrind instead of timing: one counting runner per side. */
+  valgrind?: Valgrind | null;
   threshold?: number;
   failOn?: Verdict[];
   log: (line: string) => void;
@@ -78,41 +82,62 @@ export async function runAbSession(o: AbSessionOptions): Promise<AbSessionResult
     delete planB.kernelsDir;
   }
 
-  // started together; one that fails to start takes the others down with it
-  const starting = Array.from({ length: 2 * o.processes }, (_, i) =>
-    RunnerClient.start({ cwd: i % 2 === 0 ? dirA : dirB, label: `${i % 2 === 0 ? 'A' : 'B'}${(i >> 1) + 1} (${i % 2 === 0 ? o.revA : o.revB})` }),
-  );
-  const started = await Promise.allSettled(starting);
-  const runners = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-  const failedStart = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failedStart) {
-    for (const r of runners) r.kill();
-    throw failedStart.reason;
-  }
-  const a = runners.filter((_, i) => i % 2 === 0);
-  const b = runners.filter((_, i) => i % 2 === 1);
+  const compare = o.threshold !== undefined ? { compare: { threshold: o.threshold } } : {};
+  const common = { plan: planA, planB, ...(o.onEvent ? { onEvent: o.onEvent } : {}), ...(o.signal ? { signal: o.signal } : {}), ...compare };
   let result: InterleaveResult;
-  try {
-    // each side plans with its own kernels folder, and the same selection
-    result = await interleave(a, b, {
-      plan: planA,
-      planB,
-      ...(o.onEvent ? { onEvent: o.onEvent } : {}),
-      ...(o.signal ? { signal: o.signal } : {}),
-      ...(o.threshold !== undefined ? { compare: { threshold: o.threshold } } : {}),
-    });
-  } finally {
-    await Promise.all(runners.map((r) => r.shutdown()));
+  let machines: [string, string];
+  if (o.valgrind) {
+    // instruction counts: one runner per side under callgrind, counting the same case at the same time
+    const v = o.valgrind;
+    const [ca, cb] = await startAll([
+      () => startCountingRunner(v, { cwd: dirA, label: `A (${o.revA}) under callgrind` }),
+      () => startCountingRunner(v, { cwd: dirB, label: `B (${o.revB}) under callgrind` }),
+    ], (r: CountingRunner) => void r.close());
+    try {
+      result = await sideBySide(ca!.client, cb!.client, common);
+    } finally {
+      await Promise.all([ca!.close(), cb!.close()]);
+    }
+    machines = [ca!.client.hello.machine, cb!.client.hello.machine];
+  } else {
+    const runners = await startAll(
+      Array.from({ length: 2 * o.processes }, (_, i) => () =>
+        RunnerClient.start({ cwd: i % 2 === 0 ? dirA : dirB, label: `${i % 2 === 0 ? 'A' : 'B'}${(i >> 1) + 1} (${i % 2 === 0 ? o.revA : o.revB})` }),
+      ),
+      (r: RunnerClient) => r.kill(),
+    );
+    const a = runners.filter((_, i) => i % 2 === 0);
+    const b = runners.filter((_, i) => i % 2 === 1);
+    try {
+      // each side plans with its own kernels folder, and the same selection
+      result = await interleave(a, b, common);
+    } finally {
+      await Promise.all(runners.map((r) => r.shutdown()));
+    }
+    machines = [a[0]!.hello.machine, b[0]!.hello.machine];
   }
   // a comparison with nothing in common is refused, not passed
   const why = result.interrupted ? null : tooLittleInCommon(result.cases, `A (${o.revA})`, `B (${o.revB})`);
   if (why) throw new UsageError(why);
   const comparison = makeComparison(result.cases, {
-    mode: 'interleaved',
-    base: { label: `A ${o.revA} (${shaA.slice(0, 10)})`, machine: a[0]!.hello.machine, git: shaA },
-    head: { label: `B ${o.revB} (${shaB.slice(0, 10)})`, machine: b[0]!.hello.machine, git: shaB },
+    mode: o.valgrind ? 'side-by-side' : 'interleaved',
+    measure: o.valgrind ? 'instructions' : 'time',
+    base: { label: `A ${o.revA} (${shaA.slice(0, 10)})`, machine: machines[0], git: shaA },
+    head: { label: `B ${o.revB} (${shaB.slice(0, 10)})`, machine: machines[1], git: shaB },
     ...(o.failOn ? { failOn: o.failOn } : {}),
     ...(o.threshold !== undefined ? { threshold: o.threshold } : {}),
   });
   return { shaA, shaB, comparison, result };
+}
+
+/** Starts runners together; when one fails to start, the others are stopped and its error is thrown. */
+async function startAll<T>(starts: (() => Promise<T>)[], stop: (r: T) => void): Promise<T[]> {
+  const started = await Promise.allSettled(starts.map((f) => f()));
+  const ok = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    for (const r of ok) stop(r);
+    throw failed.reason;
+  }
+  return ok;
 }

@@ -1,9 +1,9 @@
 // The typed façade of Assay's native addon (native/*.cc, built by cmake-js at
 // install time into build/Release/assay_native.node). The measuring clock, the
-// environment capture, the native backend and the machine-wide measure lock use
-// the addon only through this module. Loading is synchronous and tried once;
-// where the addon is missing or does not load, `loadAddon()` says why and how
-// to fix it instead of throwing.
+// environment capture, the native backend, the machine-wide measure lock and the
+// instruction counter use the addon only through this module. Loading is
+// synchronous and tried once; where the addon is missing or does not load,
+// `loadAddon()` says why and how to fix it instead of throwing.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,26 @@ export interface BoundCall {
   release(): void;
 }
 
+/**
+ * Callgrind's client requests (valgrind/callgrind.h). Each is a few no-op
+ * instructions outside valgrind; under `valgrind --tool=callgrind` they switch
+ * instrumentation on and off, zero the counts, and dump them to a file.
+ */
+export interface CallgrindRequests {
+  /** Whether the addon was compiled with valgrind's headers; without them every request does nothing. */
+  built: boolean;
+  /** Whether this process runs under valgrind (RUNNING_ON_VALGRIND). */
+  running(): boolean;
+  /** CALLGRIND_START_INSTRUMENTATION: from here on, code is instrumented (and slow). */
+  start(): void;
+  /** CALLGRIND_STOP_INSTRUMENTATION. */
+  stop(): void;
+  /** CALLGRIND_ZERO_STATS: the counts start again from zero. */
+  zero(): void;
+  /** CALLGRIND_DUMP_STATS: writes the counts since the last zero or dump to the next dump file, and zeroes them. */
+  dump(): void;
+}
+
 /** A kernel argument: a typed array (passed as a pointer to its memory) or a uint32. */
 export type NativeArg = Float32Array | Int32Array | Uint32Array | number;
 
@@ -44,6 +64,11 @@ export interface NativeAddon {
   clockResolution(): number;
   clockName: string;
   countersProbe(): CounterProbe;
+  /** Starts counting cycles and instructions (resetting them); false where counters are unavailable. */
+  countersStart(): boolean;
+  /** Stops counting and reads the counts; null where counters are unavailable. */
+  countersStop(): { cycles: number; instructions: number } | null;
+  callgrind: CallgrindRequests;
   /** dlopen(path); returns a library handle, throws with dlerror's message. */
   open(path: string): number;
   /** dlsym; returns a function handle, or null when the library does not export `name`. */
@@ -104,6 +129,28 @@ function buildFailure(): string {
   } catch {
     return '';
   }
+}
+
+/** Callgrind's client requests where the addon was built with valgrind's headers; otherwise why not and how to fix it. */
+export function callgrindRequests(): { ok: true; requests: CallgrindRequests } | { ok: false; reason: string } {
+  const s = loadAddon();
+  if (!s.ok) return { ok: false, reason: `instruction counts need the native addon: ${s.reason}` };
+  const cg = s.addon.callgrind;
+  if (!cg?.built) {
+    return {
+      ok: false,
+      reason:
+        "the native addon was built without valgrind's headers (valgrind/callgrind.h), so it cannot bracket the measured calls; " +
+        'install valgrind (Debian/Ubuntu: apt-get install valgrind, which brings the headers), then rebuild the addon with `npm run build:native`',
+    };
+  }
+  return { ok: true, requests: cg };
+}
+
+/** Whether this process runs under valgrind: false where the addon cannot tell (not built, or built without valgrind's headers). */
+export function underValgrind(): boolean {
+  const c = callgrindRequests();
+  return c.ok && c.requests.running();
 }
 
 let probe: CounterProbe | null = null;

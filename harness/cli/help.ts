@@ -44,10 +44,15 @@ Run options:
   --processes K         measure each case in K runner processes, sharing its budget
                         (default 3 with --save-baseline or --baseline, else 1), so
                         a stored verdict sees how much a case moves between processes
+  --measure MODE        time (default: wall or GPU time per call, in ns) or instructions:
+                        instructions per call, counted in a runner under valgrind's
+                        callgrind (about 50 times slower; --time, --quick and --processes
+                        do not apply; WGSL and ONNX cases are skipped). See docs/instructions.md
 
 Verdict options (compare, ab, run --baseline):
-  --threshold T         noise threshold, as 0.02 or 2% (default 2%): a change whose whole
-                        95% CI lies within ±T is "same", beyond it "faster"/"slower"
+  --threshold T         noise threshold, as 0.02 or 2% (default 2%, and 0.5% for instruction
+                        counts): a change whose whole 95% CI lies within ±T is "same",
+                        beyond it "faster"/"slower"
   --fail-on LIST        verdicts that exit 1 (default: slower); any of slower, faster,
                         inconclusive, same, failed, new, missing
   --json FILE           write the comparison as JSON ("-" for stdout; for run, the RunResult)
@@ -55,16 +60,21 @@ Verdict options (compare, ab, run --baseline):
   --github              GitHub Actions: ::error/::warning annotations and a job summary in
                         $GITHUB_STEP_SUMMARY (on by itself when GITHUB_ACTIONS=true)
   --allow-machine-mismatch   compare with a baseline taken on another machine
+  --measure MODE        (compare) refuse runs not measured this way; runs of two measure
+                        modes are never compared (exit 2). The default threshold is 2% for
+                        time and 0.5% for instruction counts
 
 ab options: the run options above (filters, --problem, --backend, --time, --quick), and
   --no-install          use the checkouts as they are, without npm ci or build
   --processes K         runner processes per side, taking turns (default 5)
+  --measure instructions   count instructions instead: one runner per side under callgrind,
+                        both counting each case at the same time (--processes does not apply)
 
 History options (nightly, history, report; the store is docs/history.md's):
   --db PATH             the history store, a SQLite file (default: ASSAY_DB, else
                         .assay/history.sqlite)
   --threshold T         nightly and report: a change beyond ±T is a regression or an
-                        improvement (default 2%)
+                        improvement (default 2%; 0.5% for --measure instructions)
   --markdown FILE, --json FILE   nightly: the summary as Markdown or JSON ("-" for stdout)
   --machine ID          history and report: the machine whose series to read
   --measure MODE        the measure mode whose series to record or read (default: time)
@@ -101,7 +111,8 @@ Exit codes:
                    BAD is not slower than GOOD
   2  usage, configuration or input error (including a candidate that does not build,
      and a history store that is corrupt or of a newer schema: it is left untouched)
-  3  a requested backend or tool is unavailable on this machine
+  3  a requested backend or tool is unavailable on this machine (valgrind, for
+     --measure instructions)
   4  Assay itself failed (a bug, or a runner that died for no fault of the code
      under test); the message says so: please report it
   130  interrupted (Ctrl-C): what was measured is still reported

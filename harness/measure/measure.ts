@@ -1,7 +1,7 @@
 // Measuring one prepared case: warm up and pick a batch size (calibrate.ts),
 // then sample until the stopping rule says stop (sample-loop.ts), then
 // summarise. Options have one shape, resolved once, here.
-import type { SampleStats, StopReason } from '../model/types.ts';
+import type { MeasureMode, SampleStats, StopReason } from '../model/types.ts';
 import { summarize } from '../stats/summary.ts';
 import type { Invocable } from './batching.ts';
 import type { Clock } from './clock.ts';
@@ -11,6 +11,12 @@ import { DEFAULT_MAX_SAMPLES, DEFAULT_MIN_SAMPLES, DEFAULT_TARGET_REL_CI, type S
 
 /** Options of the measuring loop; `resolveMeasureOptions` fills the defaults. */
 export interface MeasureOptions {
+  /**
+   * `time` (the default) or `instructions`: counted under callgrind, in a process
+   * that runs under valgrind (instructions.ts); the budget, warm-up time and CI
+   * target do not apply there.
+   */
+  mode: MeasureMode;
   /** Sampling budget per case, in seconds. */
   budgetS: number;
   /** Warm-up time per case, in seconds: at least this long. */
@@ -40,7 +46,9 @@ export function resolveMeasureOptions(o: Partial<MeasureOptions> = {}): MeasureO
   const budgetS = o.budgetS ?? DEFAULT_BUDGET_S;
   if (!(budgetS > 0)) throw new RangeError(`the time budget must be a positive number of seconds, not ${budgetS}`);
   const warmupS = o.warmupS ?? Math.min(0.3, Math.max(0.02, budgetS / 10));
+  if (o.mode !== undefined && o.mode !== 'time' && o.mode !== 'instructions') throw new RangeError(`the measure mode is "time" or "instructions", not "${String(o.mode)}"`);
   return {
+    mode: o.mode ?? 'time',
     budgetS,
     warmupS,
     maxWarmupS: Math.max(warmupS, o.maxWarmupS ?? Math.min(1.5, budgetS / 2)),
@@ -54,10 +62,12 @@ export function resolveMeasureOptions(o: Partial<MeasureOptions> = {}): MeasureO
 
 export interface Measurement {
   stats: SampleStats;
-  /** The clock that timed the samples. */
+  /** The clock that timed the samples (or, counting instructions, what counted them). */
   timer: string;
   warmupNs: number;
   samplingNs: number;
+  /** Figures beside the samples, for the case's details: hardware counters over a batch, the calls a count warmed up with. */
+  details?: Record<string, number | string | boolean>;
 }
 
 /** The stopping rule of a case measured on its own, from the options. */
@@ -66,8 +76,8 @@ export function stopRuleOf(opts: MeasureOptions, budgetNs = opts.budgetS * 1e9):
 }
 
 /** The stats of a finished sampling: the summary, the batch, and why it stopped (noisy when it did not converge). */
-export function statsOf(samples: number[], stop: StopReason, batch: number, keepSamples: boolean): SampleStats {
-  const stats: SampleStats = { unit: 'ns', ...summarize(samples), batch, stop, noisy: stop !== 'converged' };
+export function statsOf(samples: number[], stop: StopReason, batch: number, keepSamples: boolean, unit: SampleStats['unit'] = 'ns'): SampleStats {
+  const stats: SampleStats = { unit, ...summarize(samples), batch, stop, noisy: stop !== 'converged' };
   if (keepSamples) stats.samples = samples;
   return stats;
 }
@@ -76,7 +86,15 @@ export function statsOf(samples: number[], stop: StopReason, batch: number, keep
 export async function drain(sampler: Sampler, opts: MeasureOptions, clock: Clock, onProgress?: (p: SamplingProgress) => void): Promise<Measurement> {
   const source = { take: (count: number) => sampler.take(count, sampler.batch) };
   const out = await sampleUntilStopped(source, stopRuleOf(opts), clock, onProgress);
-  return { stats: statsOf(out.samples, out.stop, sampler.batch, opts.keepSamples), timer: sampler.timer, warmupNs: sampler.warmupNs, samplingNs: out.elapsedNs };
+  // hardware counters, where the kernel allows them, over one more batch after the timed samples
+  const counters = await sampler.counted?.(sampler.batch);
+  return {
+    stats: statsOf(out.samples, out.stop, sampler.batch, opts.keepSamples),
+    timer: sampler.timer,
+    warmupNs: sampler.warmupNs,
+    samplingNs: out.elapsedNs,
+    ...(counters ? { details: counters } : {}),
+  };
 }
 
 /** Measures work of either kind: warm-up and calibration, then sampling until the rule stops. Exceptions of the code under test propagate. */

@@ -6,6 +6,7 @@ import { calibrate } from './calibrate.ts';
 import { compileBatchLoop, timeBatch, type Invocable } from './batching.ts';
 import type { Clock } from './clock.ts';
 import { tinybenchSampler, type BatchSampler } from './tinybench-source.ts';
+import { countBatch, type CounterDetails } from './hardware-counters.ts';
 
 /**
  * Work that times itself, on a device clock the host cannot read directly (GPU
@@ -28,6 +29,8 @@ export interface Sampler {
   timer: string;
   /** Takes `count` samples of `batch` iterations each; every sample is ns per iteration. */
   take: BatchSampler;
+  /** Hardware counters over one more batch of the same calls (JS work only); null where the kernel refuses them. */
+  counted?: (batch: number) => Promise<CounterDetails | null>;
 }
 
 /** What a sampler needs of the measuring options. */
@@ -55,5 +58,5 @@ export async function startSampler(name: string, work: MeasurableWork, opts: Sam
   }
   const loop = compileBatchLoop(work);
   const cal = await calibrate((k) => timeBatch(loop, k, clock, work.async), clock, warmupNs, opts.targetSampleNs, maxWarmupNs);
-  return { ...cal, timer: clock.name, take: tinybenchSampler(name, loop, work.async, clock) };
+  return { ...cal, timer: clock.name, take: tinybenchSampler(name, loop, work.async, clock), counted: (batch) => countBatch(loop, batch, work.async) };
 }

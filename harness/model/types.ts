@@ -119,9 +119,16 @@ export interface Summary {
   outliers: OutlierCounts;
 }
 
-/** Summary statistics of one measurement, all times in nanoseconds per iteration. */
+/**
+ * How a run measures: `time` per call, in ns (wall time, or the device's own
+ * timer); or `instructions` per call, counted under valgrind's callgrind (unit
+ * `instr`). Runs of different modes are never compared.
+ */
+export type MeasureMode = 'time' | 'instructions';
+
+/** Summary statistics of one measurement, per iteration: ns in time mode, instructions in instruction mode. */
 export interface SampleStats extends Summary {
-  unit: 'ns';
+  unit: 'ns' | 'instr';
   /** Iterations timed together in each sample. */
   batch: number;
   /** Why sampling stopped: the CI was tight enough, the time budget ran out, or the sample cap was reached. */
@@ -130,7 +137,7 @@ export interface SampleStats extends Summary {
   noisy: boolean;
   throughput?: Throughput;
   verify?: VerifyReport;
-  /** The raw samples in time order (ns per iteration), kept when asked for. */
+  /** The raw samples in the order taken (per iteration, in `unit`), kept when asked for. */
   samples?: number[];
   /**
    * When the case was measured in several processes (`--processes K`): each
@@ -248,6 +255,8 @@ export interface RunConfig {
   candidates?: string[];
   /** Processes each case was measured in, when more than one (`--processes K`). */
   processes?: number;
+  /** How the cases were measured; absent in runs written before instruction counts existed, which were timed. */
+  measure?: MeasureMode;
 }
 
 /** One invocation over many cases, written as one JSON document. */

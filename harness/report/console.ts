@@ -2,6 +2,7 @@
 // full under their row, and a summary line. A pure function of the RunResult.
 import type { RunResult } from '../model/types.ts';
 import { stateCounts, tableGroups } from './table.ts';
+import { measuredText } from './format.ts';
 
 export interface ConsoleStyle {
   color: boolean;
@@ -35,7 +36,7 @@ export function renderConsole(run: RunResult, style: ConsoleStyle = { color: fal
   lines.push(
     '',
     `${run.cases.length} cases: ${n.measured} measured (${n.noisy} noisy), ${n.failed} failed, ${n.skipped} skipped` +
-      ` · budget ${run.config.budget_s}s per case · machine ${run.machine.id}`,
+      ` · ${measuredText(run)} · machine ${run.machine.id}`,
   );
   return lines.join('\n') + '\n';
 }

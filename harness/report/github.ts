@@ -21,7 +21,7 @@ export function githubAnnotations(cmp: Comparison): string[] {
     const failing = cmp.failing.includes(c.id);
     if (c.verdict !== 'slower' && !failing) continue;
     const level = failing ? 'error' : 'warning';
-    lines.push(`::${level} title=${escapeProperty(`Assay: ${c.id} ${c.verdict}`)}::${escapeData(`${c.id} ${outcomeText(c)}`)}`);
+    lines.push(`::${level} title=${escapeProperty(`Assay: ${c.id} ${c.verdict}`)}::${escapeData(`${c.id} ${outcomeText(c, cmp.measure)}`)}`);
   }
   return lines;
 }

@@ -2,6 +2,7 @@
 // pull request or a job summary. A pure function of the RunResult.
 import type { RunResult } from '../model/types.ts';
 import { stateCounts, tableGroups } from './table.ts';
+import { measuredText } from './format.ts';
 
 function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -14,7 +15,7 @@ export function renderMarkdown(run: RunResult): string {
     `${run.cases.length} cases: ${n.measured} measured (${n.noisy} noisy), ${n.failed} failed, ${n.skipped} skipped.`,
     `Machine \`${run.machine.id}\` (${run.machine.cpu.model}, ${run.machine.cpu.cores} cores), Node ${run.machine.node}` +
       (run.git.sha ? `, git \`${run.git.sha.slice(0, 10)}\`${run.git.dirty ? ' (dirty)' : ''}` : '') +
-      `, budget ${run.config.budget_s}s per case.`,
+      `, ${measuredText(run)}.`,
   );
   for (const g of tableGroups(run)) {
     out.push('', `## ${cell(g.title)}`, '', '| variant | params | median | 95% CI of median | throughput | vs ref | state |', '|---|---|--:|---|---|--:|---|');

@@ -1,7 +1,7 @@
 // The rows every tabular reporter shows for a run, grouped by problem (or bench
 // file), computed once so the console and markdown reporters agree.
 import type { CaseResult, RunResult } from '../model/types.ts';
-import { formatNs, formatPercent, formatSpeedup, formatThroughput, paramsText, stateText } from './format.ts';
+import { formatPercent, formatSpeedup, formatThroughput, formatValue, paramsText, stateText } from './format.ts';
 
 export interface Row {
   variant: string;
@@ -29,8 +29,8 @@ export function tableGroups(run: RunResult): Group[] {
       variant: r.variant,
       // a variant's own settings (threads=2) tell its cases apart, so they show beside the axes
       params: paramsText({ ...r.params, ...r.settings }),
-      median: m ? formatNs(m.median) : '',
-      ci: m ? `${formatNs(m.ci[0])} … ${formatNs(m.ci[1])} (±${formatPercent(m.rel_ci_half_width)})` : '',
+      median: m ? formatValue(m.median, m.unit) : '',
+      ci: m ? `${formatValue(m.ci[0], m.unit)} … ${formatValue(m.ci[1], m.unit)} (±${formatPercent(m.rel_ci_half_width)})` : '',
       throughput: m ? formatThroughput(m.throughput) : '',
       speedup: r.state === 'measured' ? formatSpeedup(r.speedup) : '',
       state: stateText(r),

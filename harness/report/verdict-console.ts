@@ -2,21 +2,21 @@
 // change and its interval, and the verdict; reasons spelled out under their row.
 import type { Comparison } from '../stats/compare.ts';
 import { formatPercent } from './format.ts';
-import { changeText, ciText, medianText } from './verdict-format.ts';
+import { changeText, ciText, medianText, modeText } from './verdict-format.ts';
 
 const HEADERS = ['case', 'base', 'head', 'change', '95% CI of change', 'verdict'] as const;
 const COLORS: Record<string, string> = { slower: '31', faster: '32', inconclusive: '33', failed: '31', same: '2', new: '36', missing: '36' };
 
 export function renderVerdictsConsole(cmp: Comparison, style: { color: boolean } = { color: false }): string {
   const c = (code: string, s: string): string => (style.color ? `\x1b[${code}m${s}\x1b[0m` : s);
-  const cells = cmp.cases.map((x) => [x.id, medianText(x.base), medianText(x.head), x.ratio !== null ? changeText(x.ratio) : '', ciText(x), x.verdict]);
+  const cells = cmp.cases.map((x) => [x.id, medianText(x.base, cmp.measure), medianText(x.head, cmp.measure), x.ratio !== null ? changeText(x.ratio) : '', ciText(x), x.verdict]);
   const widths = HEADERS.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
   const fmt = (row: readonly string[]): string =>
     row
       .map((cell, i) => (i >= 1 && i <= 3 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
       .join('  ')
       .trimEnd();
-  const lines = ['', c('1', `${cmp.head.label} against ${cmp.base.label} (${cmp.mode === 'interleaved' ? 'interleaved, paired samples' : 'stored runs'})`), c('2', `  ${fmt(HEADERS)}`)];
+  const lines = ['', c('1', `${cmp.head.label} against ${cmp.base.label} (${modeText(cmp)})`), c('2', `  ${fmt(HEADERS)}`)];
   cmp.cases.forEach((x, i) => {
     const gating = cmp.failing.includes(x.id);
     lines.push(c(COLORS[x.verdict] ?? '0', `  ${fmt(cells[i]!)}${gating ? '  ✗' : ''}`));

@@ -1,7 +1,7 @@
 // Formatting shared by the verdict reporters: changes as signed percentages and
 // the order in which cases are listed.
-import type { CaseComparison } from '../stats/compare.ts';
-import { formatNs, paramsText } from './format.ts';
+import type { CaseComparison, Comparison } from '../stats/compare.ts';
+import { formatValue, paramsText } from './format.ts';
 
 /** A ratio as a signed change: 1.123 -> `+12.3%`, 0.9 -> `-10.0%`. */
 export function changeText(ratio: number): string {
@@ -15,8 +15,15 @@ export function ciText(c: CaseComparison): string {
   return c.ci ? `${changeText(c.ci[0])} … ${changeText(c.ci[1])}` : '';
 }
 
-export function medianText(side: CaseComparison['base']): string {
-  return side ? formatNs(side.median) : '';
+/** A side's median in the comparison's unit (ns, or instructions). */
+export function medianText(side: CaseComparison['base'], measure: Comparison['measure'] = 'time'): string {
+  return side ? formatValue(side.median, measure === 'instructions' ? 'instr' : 'ns') : '';
+}
+
+/** How the two sides were measured and paired, in words. */
+export function modeText(cmp: Comparison): string {
+  const how = cmp.mode === 'interleaved' ? 'interleaved, paired samples' : cmp.mode === 'side-by-side' ? 'each side in its own process, at the same time' : 'stored runs';
+  return cmp.measure === 'instructions' ? `instruction counts, ${how}` : how;
 }
 
 /** The case's name as tables show it. */
@@ -33,7 +40,7 @@ export function byLargestChange(cases: CaseComparison[]): CaseComparison[] {
 }
 
 /** A one-line description of a case's outcome, for annotations and notes. */
-export function outcomeText(c: CaseComparison): string {
-  if (c.ratio !== null) return `${c.verdict}: ${changeText(c.ratio)} (95% CI ${ciText(c)}), ${medianText(c.base)} -> ${medianText(c.head)}`;
+export function outcomeText(c: CaseComparison, measure: Comparison['measure'] = 'time'): string {
+  if (c.ratio !== null) return `${c.verdict}: ${changeText(c.ratio)} (95% CI ${ciText(c)}), ${medianText(c.base, measure)} -> ${medianText(c.head, measure)}`;
   return `${c.verdict}${c.reason ? `: ${c.reason}` : ''}`;
 }

@@ -19,7 +19,8 @@ export function renderVerdictsMarkdown(cmp: Comparison): string {
       `${n.slower} slower, ${n.faster} faster, ${n.same} same, ${n.inconclusive} inconclusive, ${n.failed} failed, ${n.new} new, ${n.missing} missing.`,
     '',
     `Change is median(head) / median(base) − 1 with a ${Math.round(cmp.confidence * 100)}% bootstrap CI` +
-      `${cmp.mode === 'interleaved' ? ` from paired, interleaved samples${processPairs(cmp) > 1 ? ` of ${processPairs(cmp)} process pairs` : ''}` : ''}; a change within ±${formatPercent(cmp.threshold)} is noise. ` +
+      `${cmp.mode === 'interleaved' ? ` from paired, interleaved samples${processPairs(cmp) > 1 ? ` of ${processPairs(cmp)} process pairs` : ''}` : ''}` +
+      `${cmp.measure === 'instructions' ? ', of instructions per call counted under callgrind' : ''}; a change within ±${formatPercent(cmp.threshold)} is noise. ` +
       `Machine \`${cmp.head.machine}\`${cmp.base.machine !== cmp.head.machine ? ` (base: \`${cmp.base.machine}\`)` : ''}.`,
     '',
     '| case | base | head | change | 95% CI | verdict |',
@@ -27,7 +28,7 @@ export function renderVerdictsMarkdown(cmp: Comparison): string {
   ];
   for (const c of byLargestChange(cmp.cases)) {
     const verdict = `${ICON[c.verdict] ?? ''} ${c.verdict}${c.reason && c.verdict !== 'new' && c.verdict !== 'missing' ? ` (${c.reason})` : ''}`;
-    out.push(`| ${[`\`${c.id}\``, medianText(c.base), medianText(c.head), c.ratio !== null ? changeText(c.ratio) : '', ciText(c), verdict].map(cell).join(' | ')} |`);
+    out.push(`| ${[`\`${c.id}\``, medianText(c.base, cmp.measure), medianText(c.head, cmp.measure), c.ratio !== null ? changeText(c.ratio) : '', ciText(c), verdict].map(cell).join(' | ')} |`);
   }
   return out.join('\n') + '\n';
 }

@@ -5,6 +5,7 @@ import { availabilityOf, backendFor } from '../backends/registry.ts';
 import { type BoundKernel, type Details, type PreparedKernel } from '../backends/backend.ts';
 import { measuringClock } from '../measure/clock.ts';
 import { measureWork, type MeasureOptions, type Measurement } from '../measure/measure.ts';
+import { countInstructions } from '../measure/instructions.ts';
 import type { MeasurableWork } from '../measure/sampler.ts';
 import type { SamplingProgress } from '../measure/sample-loop.ts';
 import { verifyAll, verifyAt, runOnce, type Expectation, type VerifyOutcome } from '../verify/verify.ts';
@@ -24,8 +25,9 @@ export type { MeasurableWork };
  */
 export type Measurer = (ref: CaseRef, work: MeasurableWork, onProgress: (p: SamplingProgress) => void) => Promise<Measurement>;
 
-/** Measures in one go, with the measuring clock: what `assay run` does. */
+/** Measures in one go, with the measuring clock (what `assay run` does), or counts instructions when the options say so. */
 export function defaultMeasurer(mopts: MeasureOptions): Measurer {
+  if (mopts.mode === 'instructions') return (_ref, work, onProgress) => countInstructions(work, measuringClock(), mopts.keepSamples, onProgress);
   return (ref, work, onProgress) => measureWork(ref.id, work, mopts, measuringClock(), onProgress);
 }
 
@@ -98,7 +100,7 @@ export class CaseRunner {
         let r: CaseResult;
         try {
           r = await this.measureWork(ref, bound, index);
-          details = { ...details, ...bound.details?.() };
+          details = { ...details, ...r.details, ...bound.details?.() };
         } finally {
           await bound.release?.();
         }
@@ -124,7 +126,7 @@ export class CaseRunner {
     this.emit({ type: 'case-start', ref, index, total: this.total, phase: 'measure' });
     try {
       const m = await this.measurer(ref, work, (progress) => this.emit({ type: 'case-progress', ref, progress }));
-      const out: MeasuredCase = { ...ref, state: 'measured', timer: m.timer, stats: m.stats };
+      const out: MeasuredCase = { ...ref, state: 'measured', timer: m.timer, stats: m.stats, ...(m.details && Object.keys(m.details).length ? { details: m.details } : {}) };
       return out;
     } catch (e) {
       return { ...ref, state: 'failed', stage: 'measure', error: `threw while measured: ${describeError(e)}` };

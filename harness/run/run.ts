@@ -28,6 +28,9 @@ export interface RunOptions extends Selection {
 
 /** Runs the suite and returns its RunResult. Throws only for usage errors (exit 2) or unavailable backends (exit 3). */
 export async function run(opts: RunOptions = {}): Promise<RunResult> {
+  if (opts.measure?.mode === 'instructions') {
+    throw new UsageError('run() measures in this process, which does not run under valgrind; count instructions with runCounted() (assay run --measure instructions), which starts a runner under callgrind');
+  }
   const started = new Date();
   const sel = resolveSelection(opts, opts.cwd ?? process.cwd());
   // the environment is read first: a problem with it is reported before any time is spent measuring
@@ -73,8 +76,8 @@ export async function runLoop<T extends { ref: CaseRef }>(
   return results;
 }
 
-/** What a run records of its selection in its config. */
-export function selectionConfig(sel: ResolvedSelection): Omit<RunConfig, 'budget_s' | 'warmup_s' | 'target_rel_ci' | 'min_samples'> {
+/** What a run's config records of its selection. */
+export function selectionConfig(sel: ResolvedSelection): Omit<RunConfig, 'budget_s' | 'warmup_s' | 'target_rel_ci' | 'min_samples' | 'measure'> {
   return {
     backends: sel.kinds,
     problems: sel.problems ?? null,
@@ -84,12 +87,12 @@ export function selectionConfig(sel: ResolvedSelection): Omit<RunConfig, 'budget
   };
 }
 
-/** Everything of a RunResult but its cases, finished now: shared by `assay run` and `assay model`. */
+/** Everything of a RunResult but its cases, finished now: shared by `assay run`, its instruction-count form and `assay model`. */
 export function resultHeader(
   started: Date,
   env: Pick<RunResult, 'machine' | 'git'>,
   mopts: MeasureOptions,
-  what: Omit<RunConfig, 'budget_s' | 'warmup_s' | 'target_rel_ci' | 'min_samples'>,
+  what: Omit<RunConfig, 'budget_s' | 'warmup_s' | 'target_rel_ci' | 'min_samples' | 'measure'>,
 ): Omit<RunResult, 'cases'> {
   return {
     schema: 1,
@@ -97,7 +100,7 @@ export function resultHeader(
     started_at: started.toISOString(),
     finished_at: new Date().toISOString(),
     ...env,
-    config: { budget_s: mopts.budgetS, warmup_s: mopts.warmupS, target_rel_ci: mopts.targetRelCI, min_samples: mopts.minSamples, ...what },
+    config: { budget_s: mopts.budgetS, warmup_s: mopts.warmupS, target_rel_ci: mopts.targetRelCI, min_samples: mopts.minSamples, ...what, measure: mopts.mode },
   };
 }
 

@@ -80,6 +80,7 @@ async function handle(m: Request): Promise<void> {
     }
     case 'prepare': {
       const pc = caseOf(m.case);
+      if (mopts.mode === 'instructions') throw new Error('prepare and sample interleave timed samples; instruction counts are taken whole, with a run request');
       if (remote) throw new Error(`case "${remote.id}" is still prepared; finish it first`);
       const rc: RemoteCase = { id: m.case, replyTo: m.id, samples: [], batch: 1 };
       remote = rc;

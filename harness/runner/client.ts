@@ -34,12 +34,19 @@ export interface RunnerSpawnOptions {
   label?: string;
   /** Node flags, e.g. `--max-old-space-size=512` for a memory limit (the heap; the runner dies with an out-of-memory error past it). */
   execArgv?: string[];
+  /**
+   * The Node flags that replace Assay's own runner flags (RUNNER_NODE_FLAGS, or
+   * ASSAY_RUNNER_NODE_FLAGS); `execArgv` comes after them. The counting runner
+   * under callgrind brings its own set.
+   */
+  nodeFlags?: string[];
   env?: NodeJS.ProcessEnv;
   /** Where the runner's own stdout and stderr go (bench files may print); the parent's stderr by default. */
   output?: NodeJS.WritableStream | null;
   /**
    * A command the runner is started under, such as `['prlimit', '--as=4294967296', '--',
-   * 'bwrap', ...]`: Node runs as its last argument. The IPC channel passes through.
+   * 'bwrap', ...]` or `['valgrind', '--tool=callgrind', ...]` (callgrind.ts): Node
+   * runs as its last argument. The IPC channel passes through.
    */
   wrapper?: string[];
   /** The script the runner runs instead of child.mjs (a bundled runner, say). */
@@ -88,10 +95,11 @@ export class RunnerClient {
   /** Starts a runner and waits for its hello. */
   static async start(o: RunnerSpawnOptions): Promise<RunnerClient> {
     const entry = o.entry ?? ENTRY;
+    const flags = [...(o.nodeFlags ?? runnerFlags()), ...(o.execArgv ?? [])];
     const common = { cwd: o.cwd, env: o.inheritEnv === false ? { ...o.env } : { ...process.env, ...o.env }, serialization: o.serialization ?? 'json' } as const;
     const proc = o.wrapper?.length
-      ? spawn(o.wrapper[0]!, [...o.wrapper.slice(1), process.execPath, ...runnerFlags(), ...(o.execArgv ?? []), entry], { ...common, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] })
-      : fork(entry, [], { ...common, execArgv: [...runnerFlags(), ...(o.execArgv ?? [])], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+      ? spawn(o.wrapper[0]!, [...o.wrapper.slice(1), process.execPath, ...flags, entry], { ...common, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] })
+      : fork(entry, [], { ...common, execArgv: flags, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     const client = new RunnerClient(proc, o.label ?? o.cwd, Boolean(o.wrapper?.length));
     const out = o.output === undefined ? process.stderr : o.output;
     for (const s of [proc.stdout, proc.stderr]) {

@@ -1,7 +1,7 @@
 // Comparing two measurements of the same cases: the change of each case is the
 // ratio of medians (head / base) with a bootstrap confidence interval, and the
 // verdict holds that interval against a noise threshold. Pure: no I/O, no clock.
-import type { CaseRef, CaseResult } from '../model/types.ts';
+import type { CaseRef, CaseResult, MeasureMode } from '../model/types.ts';
 import { bootstrapMedians, medianOfCounts, percentileInterval, quantileSorted, sortedCopy, type BootstrapOptions } from './summary.ts';
 import { createRng, hashSeed } from './random.ts';
 import { studentTQuantile } from './student-t.ts';
@@ -18,6 +18,20 @@ export const VERDICTS: readonly Verdict[] = ['slower', 'faster', 'inconclusive',
  * room for its confidence interval.
  */
 export const DEFAULT_THRESHOLD = 0.02;
+
+/**
+ * The default noise threshold of instruction counts: 0.5%. Two runs of the same
+ * code counted the same per call in 29 of 30 cases measured, and JSON.parse,
+ * whose cost depends on V8's tables of the process, to 0.22%
+ * (docs/instructions.md); a band of 0.5% called none of 210 A/A comparisons a
+ * change, and a 2% change of work clears it by four times its width.
+ */
+export const DEFAULT_INSTRUCTION_THRESHOLD = 0.005;
+
+/** The default threshold of a measure mode. */
+export function defaultThreshold(mode: MeasureMode = 'time'): number {
+  return mode === 'instructions' ? DEFAULT_INSTRUCTION_THRESHOLD : DEFAULT_THRESHOLD;
+}
 
 export interface CompareOptions {
   /** The noise threshold T as a fraction: a change within ±T is no change. */
@@ -342,8 +356,14 @@ export interface ComparedSide {
 /** A whole comparison, as the reporters render it and `--json` writes it. */
 export interface Comparison {
   schema: 1;
-  /** `stored`: two runs taken at different times; `interleaved`: samples alternated in one session (`assay ab`). */
-  mode: 'stored' | 'interleaved';
+  /**
+   * `stored`: two runs taken at different times; `interleaved`: samples
+   * alternated in one session (`assay ab`); `side-by-side`: each side counted
+   * whole in its own process at the same time (`assay ab --measure instructions`).
+   */
+  mode: 'stored' | 'interleaved' | 'side-by-side';
+  /** What both sides measured: time per call (ns), or instructions per call (instr). */
+  measure: MeasureMode;
   threshold: number;
   confidence: number;
   base: ComparedSide;
@@ -359,13 +379,15 @@ export interface Comparison {
 /** Assembles a comparison and decides which cases fail it. */
 export function makeComparison(
   cases: CaseComparison[],
-  meta: { mode: Comparison['mode']; base: ComparedSide; head: ComparedSide; threshold?: number; confidence?: number; failOn?: Verdict[] },
+  meta: { mode: Comparison['mode']; measure?: MeasureMode; base: ComparedSide; head: ComparedSide; threshold?: number; confidence?: number; failOn?: Verdict[] },
 ): Comparison {
   const failOn = meta.failOn ?? ['slower'];
+  const measure = meta.measure ?? 'time';
   return {
     schema: 1,
     mode: meta.mode,
-    threshold: meta.threshold ?? DEFAULT_THRESHOLD,
+    measure,
+    threshold: meta.threshold ?? defaultThreshold(measure),
     confidence: meta.confidence ?? 0.95,
     base: meta.base,
     head: meta.head,

@@ -15,6 +15,7 @@ import { cPrototype } from '../../problem/signature.ts';
 import type { ProblemSpec } from '../../model/types.ts';
 import { ArtifactError } from '../../model/errors.ts';
 import { projectDataDir } from '../../model/paths.ts';
+import { underValgrind } from '../../addon/addon.ts';
 
 const run = promisify(execFile);
 
@@ -27,9 +28,15 @@ const COMPILE_TIMEOUT_MS = 120_000;
 
 export type Language = 'c' | 'c++';
 
-/** The flags every kernel is compiled with. */
+/**
+ * The flags every kernel is compiled with. Under valgrind (instruction counts)
+ * an x86-64 kernel is built for x86-64-v3 (AVX2, FMA, BMI2) instead of this
+ * CPU: valgrind cannot execute AVX-512, which -march=native emits where the CPU
+ * has it, and the kernel would die of SIGILL.
+ */
 export function flagsFor(lang: Language): string[] {
-  return ['-O3', '-march=native', '-fPIC', '-shared', '-pthread', lang === 'c' ? '-std=c11' : '-std=c++17'];
+  const march = process.arch === 'x64' && underValgrind() ? 'x86-64-v3' : 'native';
+  return ['-O3', `-march=${march}`, '-fPIC', '-shared', '-pthread', lang === 'c' ? '-std=c11' : '-std=c++17'];
 }
 
 export function languageOf(file: string): Language {

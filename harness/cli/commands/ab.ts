@@ -1,10 +1,13 @@
 // `assay ab REV_A REV_B [PATHS/FILTERS] [options]`: checks out two revisions,
-// starts runners in each, measures their common cases interleaved, and gives
+// starts runners in each, measures their common cases interleaved (or, with
+// --measure instructions, counts them side by side under callgrind), and gives
 // verdicts for B against A (one session of ab/session.ts).
 import { parseArgs } from 'node:util';
 import { DEFAULT_PROCESSES } from '../../ab/interleave.ts';
 import { runAbSession } from '../../ab/session.ts';
 import { UsageError } from '../../model/errors.ts';
+import { requireValgrind, type Valgrind } from '../../runner/callgrind.ts';
+import { MEASURE_OPTION, measureOption } from '../measure-option.ts';
 import type { Outcome } from '../exit.ts';
 import { backendsOption, budgetOption, listOption, parseOrUsage, processesOption } from '../args.ts';
 import { listenForInterrupt } from '../interrupt.ts';
@@ -20,7 +23,19 @@ export const SESSION_OPTIONS = {
   quick: { type: 'boolean' },
   'no-install': { type: 'boolean' },
   processes: { type: 'string' },
+  ...MEASURE_OPTION,
 } as const;
+
+/**
+ * The valgrind that `--measure instructions` counts under (null for time), looked
+ * for before any checkout is made: without it the command ends at once (exit 3).
+ * `--processes` does not apply to counts.
+ */
+export function sessionValgrind(values: { measure?: string | undefined; processes?: string | undefined }): Valgrind | null {
+  if (measureOption(values.measure) !== 'instructions') return null;
+  if (values.processes !== undefined) throw new UsageError('--processes does not apply to --measure instructions: one runner per side counts each case, and counts repeat from one process to the next');
+  return requireValgrind();
+}
 
 export async function abCommand(args: string[]): Promise<Outcome> {
   const { values, positionals } = parseOrUsage(() => parseArgs({ args, allowPositionals: true, options: { ...VERDICT_OPTIONS, ...SESSION_OPTIONS } }), 'ab');
@@ -29,7 +44,8 @@ export async function abCommand(args: string[]): Promise<Outcome> {
   const s = verdictSettings(values);
   const backends = backendsOption(values.backend);
   const budgetS = budgetOption(values);
-  const processes = processesOption(values.processes, DEFAULT_PROCESSES);
+  const valgrind = sessionValgrind(values);
+  const processes = valgrind ? 1 : processesOption(values.processes, DEFAULT_PROCESSES);
   const problems = listOption(values.problem);
 
   const interrupt = listenForInterrupt();
@@ -46,6 +62,7 @@ export async function abCommand(args: string[]): Promise<Outcome> {
       ...(budgetS !== undefined ? { budgetS } : {}),
       install: !values['no-install'],
       processes,
+      valgrind,
       failOn: s.failOn,
       ...(s.threshold !== undefined ? { threshold: s.threshold } : {}),
       log: (line) => process.stderr.write(`ab: ${line}\n`),

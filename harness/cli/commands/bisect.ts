@@ -14,7 +14,7 @@ import { writeOutput } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { asCliError } from '../runner-errors.ts';
 import { parseThreshold } from '../verdict-options.ts';
-import { SESSION_OPTIONS } from './ab.ts';
+import { SESSION_OPTIONS, sessionValgrind } from './ab.ts';
 
 export async function bisectCommand(args: string[]): Promise<Outcome> {
   const { values, positionals } = parseOrUsage(
@@ -26,6 +26,7 @@ export async function bisectCommand(args: string[]): Promise<Outcome> {
   const backends = backendsOption(values.backend);
   const budgetS = budgetOption(values);
   const problems = listOption(values.problem);
+  const valgrind = sessionValgrind(values);
   const interrupt = listenForInterrupt();
   const progress = createProgress();
   let result;
@@ -41,7 +42,8 @@ export async function bisectCommand(args: string[]): Promise<Outcome> {
       ...(budgetS !== undefined ? { budgetS } : {}),
       ...(values.threshold !== undefined ? { threshold: parseThreshold(values.threshold) } : {}),
       install: !values['no-install'],
-      processes: processesOption(values.processes, DEFAULT_PROCESSES),
+      processes: valgrind ? 1 : processesOption(values.processes, DEFAULT_PROCESSES),
+      valgrind,
       log: (line) => process.stderr.write(`bisect: ${line}\n`),
       onEvent: (e) => progress.onEvent(e),
       signal: interrupt.signal,

@@ -12,11 +12,13 @@ import { loadSide, type LoadedSide } from '../../store/resolve.ts';
 import { parseOrUsage } from '../args.ts';
 import type { Outcome } from '../exit.ts';
 import { reportComparison, VERDICT_OPTIONS, verdictSettings } from '../verdict-options.ts';
+import { MEASURE_OPTION, measureOption } from '../measure-option.ts';
 
 export async function compareCommand(args: string[]): Promise<Outcome> {
-  const { values, positionals } = parseOrUsage(() => parseArgs({ args, allowPositionals: true, options: { ...VERDICT_OPTIONS } }), 'compare');
+  const { values, positionals } = parseOrUsage(() => parseArgs({ args, allowPositionals: true, options: { ...VERDICT_OPTIONS, ...MEASURE_OPTION } }), 'compare');
   if (positionals.length < 1 || positionals.length > 2) throw new UsageError('compare takes BASE and optionally HEAD: baseline names or result files (HEAD from stdin when omitted)');
   const s = verdictSettings(values);
+  const measure = measureOption(values.measure);
   const root = baselinesRoot();
   const machine = captureMachine();
   const opts = { root, machine, allowMismatch: s.allowMismatch };
@@ -27,6 +29,8 @@ export async function compareCommand(args: string[]): Promise<Outcome> {
     baseLabel: base.label,
     baseDescription: `${base.isBaseline ? 'baseline' : 'result file'} ${base.label}`,
     headLabel: head.label,
+    headDescription: `${head.isBaseline ? 'baseline' : 'result file'} ${head.label}`,
+    ...(measure ? { measure } : {}),
     failOn: s.failOn,
     allowMachineMismatch: s.allowMismatch,
     ...(s.threshold !== undefined ? { threshold: s.threshold } : {}),

@@ -13,7 +13,7 @@ import { historyLocation, openHistoryStore } from '../../store/history/open.ts';
 import type { HistoryStore } from '../../store/history/store.ts';
 import { DONE, type Outcome } from '../exit.ts';
 import { parseOrUsage } from '../args.ts';
-import { measureOption } from '../history-options.ts';
+import { measureOption } from '../measure-option.ts';
 import { writeOutput } from '../output.ts';
 
 export async function historyCommand(args: string[]): Promise<Outcome> {
@@ -36,7 +36,7 @@ export async function historyCommand(args: string[]): Promise<Outcome> {
       writeOutput('-', values.json ? `${JSON.stringify(cases, null, 2)}\n` : renderCaseList(cases, displayPath(store.location)));
       return DONE;
     }
-    const mode = measureOption(values.measure);
+    const mode = measureOption(values.measure) ?? 'time';
     const last = values.last === undefined ? undefined : Number(values.last);
     if (last !== undefined && !(Number.isInteger(last) && last > 0)) throw new UsageError(`--last takes a whole number of nights, not "${values.last}"`);
     const c = findCase(cases, caseId, displayPath(store.location));

@@ -8,7 +8,8 @@ import { UsageError } from '../../model/errors.ts';
 import { displayPath } from '../../model/files.ts';
 import type { RunResult } from '../../model/types.ts';
 import { run } from '../../run/run.ts';
-import { DEFAULT_THRESHOLD } from '../../stats/compare.ts';
+import { requireValgrind } from '../../runner/callgrind.ts';
+import { defaultThreshold } from '../../stats/compare.ts';
 import { changesNewWith } from '../../stats/series-changes.ts';
 import { historyLocation, openHistoryStore } from '../../store/history/open.ts';
 import { modeOf } from '../../store/history/rows.ts';
@@ -20,7 +21,8 @@ import { listenForInterrupt } from '../interrupt.ts';
 import { writeOutput } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { parseThreshold } from '../verdict-options.ts';
-import { measureOption } from '../history-options.ts';
+import { measureOption } from '../measure-option.ts';
+import { runCounted } from '../../runner/counted-run.ts';
 
 export async function nightlyCommand(args: string[]): Promise<Outcome> {
   const { values, positionals } = parseOrUsage(
@@ -44,8 +46,10 @@ export async function nightlyCommand(args: string[]): Promise<Outcome> {
   );
   const backends = backendsOption(values.backend);
   const budgetS = budgetOption(values);
-  const mode = measureOption(values.measure, true);
-  const threshold = values.threshold !== undefined ? parseThreshold(values.threshold) : DEFAULT_THRESHOLD;
+  const mode = measureOption(values.measure) ?? 'time';
+  // valgrind is looked for before the store is opened or anything measured (exit 3 without it)
+  if (mode === 'instructions') requireValgrind();
+  const threshold = values.threshold !== undefined ? parseThreshold(values.threshold) : defaultThreshold(mode);
   // the store is opened (and a bad one refused) before any time is spent measuring
   const store = await openHistoryStore(historyLocation(values.db));
   try {
@@ -56,7 +60,8 @@ export async function nightlyCommand(args: string[]): Promise<Outcome> {
     const progress = createProgress();
     let result: RunResult;
     try {
-      result = await run({
+      // instruction counts come from a runner under callgrind
+      result = await (mode === 'instructions' ? runCounted : run)({
         signal: interrupt.signal,
         paths,
         filters,

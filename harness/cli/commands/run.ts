@@ -6,6 +6,9 @@ import { unbuiltCandidates, type Outcome } from '../exit.ts';
 import { run, type RunOptions } from '../../run/run.ts';
 import type { RunEvent } from '../../run/events.ts';
 import { DEFAULT_BASELINE_PROCESSES, runInProcesses } from '../../runner/processes.ts';
+import { runCounted } from '../../runner/counted-run.ts';
+import { MEASURE_OPTION, measureOption } from '../measure-option.ts';
+import { checkSameMode, measureModeOf } from '../../store/mode-check.ts';
 import { renderConsole } from '../../report/console.ts';
 import { renderJson } from '../../report/json.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
@@ -19,6 +22,7 @@ import { captureMachine } from '../../env/machine.ts';
 import { compare } from '../../store/compare-runs.ts';
 import { baselinesRoot, checkBaselineName, loadBaseline, rel, saveBaseline } from '../../store/baselines.ts';
 import type { RunResult } from '../../model/types.ts';
+import { UsageError } from '../../model/errors.ts';
 
 export async function runCommand(args: string[]): Promise<Outcome> {
   const { values, positionals } = parseOrUsage(
@@ -42,18 +46,21 @@ export async function runCommand(args: string[]): Promise<Outcome> {
           'fail-on': VERDICT_OPTIONS['fail-on'],
           github: VERDICT_OPTIONS.github,
           'allow-machine-mismatch': VERDICT_OPTIONS['allow-machine-mismatch'],
+          ...MEASURE_OPTION,
         },
       }),
     'run',
   );
   const backends = backendsOption(values.backend);
   const budgetS = budgetOption(values);
+  const mode = measureOption(values.measure) ?? 'time';
 
   // the baseline is read before anything is measured: a missing or corrupt one costs no time
   const verdicts = verdictSettings({ ...values, json: undefined, markdown: undefined });
   const root = baselinesRoot();
   if (values['save-baseline'] !== undefined) checkBaselineName(values['save-baseline']);
   const baseline = values.baseline !== undefined ? loadBaseline(values.baseline, { root, machine: captureMachine(), allowMismatch: verdicts.allowMismatch }) : null;
+  if (baseline) checkSameMode(`baseline "${values.baseline}"`, measureModeOf(baseline.run), 'this run', mode);
 
   const paths = positionals.filter((p) => existsSync(p));
   const filters = positionals.filter((p) => !existsSync(p));
@@ -64,7 +71,9 @@ export async function runCommand(args: string[]): Promise<Outcome> {
 
   // a stored baseline must show how much a case moves between processes, so saving or comparing measures in several
   const storing = values['save-baseline'] !== undefined || baseline !== null;
-  const processes = processesOption(values.processes, storing ? DEFAULT_BASELINE_PROCESSES : 1);
+  // counts repeat from one process to the next: one counting runner is enough
+  if (mode === 'instructions' && values.processes !== undefined) throw new UsageError('--processes does not apply to --measure instructions: counts repeat from one process to the next, and one runner counts every case');
+  const processes = mode === 'instructions' ? 1 : processesOption(values.processes, storing ? DEFAULT_BASELINE_PROCESSES : 1);
   const interrupt = listenForInterrupt();
   // --json FILE is rewritten after every case (marked partial), so a crash in a native runtime loses only the case in hand
   const saved = progressiveJson(values.json);
@@ -82,7 +91,9 @@ export async function runCommand(args: string[]): Promise<Outcome> {
       onEvent: (e: RunEvent) => progress.onEvent(e),
       onProgress: (soFar: RunResult) => saved.update(soFar),
     } satisfies RunOptions;
-    result = processes > 1 ? await runInProcesses({ ...runOpts, processes }) : await run(runOpts);
+    // instruction counts come from a runner under callgrind; time is measured here, or in K runner processes
+    if (mode === 'instructions') result = await runCounted(runOpts);
+    else result = processes > 1 ? await runInProcesses({ ...runOpts, processes }) : await run(runOpts);
   } finally {
     progress.stop();
     interrupt.release();
@@ -101,6 +112,7 @@ export async function runCommand(args: string[]): Promise<Outcome> {
     const cmp = compare(baseline.run, result, {
       baseLabel: `baseline ${values.baseline}`,
       headLabel: 'this run',
+      headDescription: 'this run',
       failOn: verdicts.failOn,
       allowMachineMismatch: verdicts.allowMismatch,
       ...(verdicts.threshold !== undefined ? { threshold: verdicts.threshold } : {}),

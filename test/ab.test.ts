@@ -65,6 +65,20 @@ describe('assay ab', () => {
     expect(r.code).toBe(0);
   });
 
+  it('counts instructions side by side under callgrind with --measure instructions, and finds the same case', () => {
+    const r = assay(['ab', 'HEAD~1', 'HEAD', 'work.bench.ts', 'beta', 'alpha', '--measure', 'instructions', '--json', '-'], { cwd: repo, env });
+    expect(r.code, r.stderr).toBe(1);
+    const cmp = JSON.parse(r.stdout);
+    expect(cmp).toMatchObject({ mode: 'side-by-side', measure: 'instructions', threshold: 0.005 });
+    const v = Object.fromEntries(cmp.cases.map((c: { variant: string; verdict: string }) => [c.variant, c]));
+    expect(v.beta.verdict).toBe('slower');
+    // three times the loop, nearly three times the instructions (the call around it is the same)
+    expect(v.beta.ratio).toBeGreaterThan(2.7);
+    expect(v.beta.ratio).toBeLessThan(3.05);
+    expect(v.alpha.verdict).toBe('same');
+    expect(Math.abs(v.alpha.ratio - 1)).toBeLessThan(0.001);
+  });
+
   it('2 for a revision that does not exist', () => {
     const r = assay(['ab', 'HEAD', 'no-such-branch', '--time', '0.1'], { cwd: repo, env });
     expect(r.code).toBe(2);

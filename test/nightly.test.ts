@@ -97,6 +97,26 @@ describe('assay nightly', () => {
     expect((await series('step.sqlite', 'alpha')).changes.map((c) => c.to.sha)).toEqual([shaOf(40)]);
   });
 
+  it('records instruction counts as a series of their own with --measure instructions', async () => {
+    const r = nightly('counted.sqlite', '--measure', 'instructions', '--json', 'counted.json');
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(path.join(dir, 'counted.json'), 'utf8'));
+    expect(summary.run.mode).toBe('instructions');
+    expect(summary.threshold).toBe(0.005);
+    const store = await openSqliteStore(path.join(dir, 'counted.sqlite'));
+    try {
+      const counted = await store.series('work.bench.ts/alpha', { machine: 'nightly-test', mode: 'instructions' });
+      expect(counted).toHaveLength(1);
+      expect(counted[0]).toMatchObject({ state: 'measured', unit: 'instr' });
+      // spin(3000) against spin(1000): about three times the instructions
+      const beta = await store.series('work.bench.ts/beta', { machine: 'nightly-test', mode: 'instructions' });
+      expect(counted[0]!.median! / beta[0]!.median!).toBeGreaterThan(2.7);
+      expect(await store.series('work.bench.ts/alpha', { machine: 'nightly-test', mode: 'time' })).toHaveLength(0);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('2 for a corrupt store, before anything is measured', () => {
     writeFileSync(path.join(dir, 'bad.sqlite'), 'this is not a database, just text that is long enough to look like one at a glance...'.repeat(60));
     const bad = nightly('bad.sqlite');

@@ -24,8 +24,20 @@ export type BatchLoop = (k: number) => unknown;
 /** Distinct functions the loop's call site sees before the code under test: more than V8's polymorphic limit of four. */
 const DECOYS = 8;
 
-/** Builds a loop for one function, with no option branches inside it, and a call site that will not inline it. */
-export function compileBatchLoop(inv: Invocable): BatchLoop {
+/**
+ * Builds a loop for one function, with no option branches inside it, and a call
+ * site that will not inline it. With `inlinable`, the call site sees the
+ * function alone, and optimizing the loop inlines it: instruction counts ask
+ * for that (instructions.ts), since they optimize the loop at a fixed point
+ * rather than leave its tier-up to V8.
+ */
+export function compileBatchLoop(inv: Invocable, o: { inlinable?: boolean } = {}): BatchLoop {
+  if (o.inlinable) {
+    const body = inv.async
+      ? 'return async function batch(k) { let r; for (let i = 0; i < k; i++) r = await fn(); return r; };'
+      : 'return function batch(k) { let r; for (let i = 0; i < k; i++) r = fn(); return r; };';
+    return new Function('fn', body)(inv.fn) as BatchLoop;
+  }
   const body = inv.async
     ? 'return async function batch(fn, k) { let r; for (let i = 0; i < k; i++) r = await fn(); return r; };'
     : 'return function batch(fn, k) { let r; for (let i = 0; i < k; i++) r = fn(); return r; };';

@@ -42,6 +42,27 @@ export interface Fleet {
   close(): Promise<void>;
 }
 
+/** Key of the advisory lock held while a queue is created. */
+const QUEUE_LOCK = 0x71756575;
+
+/**
+ * Creates a queue where it does not exist. pg-boss makes a table partition for
+ * each queue, and two processes creating queues at once can deadlock in
+ * PostgreSQL's catalogue; so creation takes turns under an advisory lock.
+ */
+async function createQueueOnce(pool: pg.Pool, boss: PgBoss, name: string): Promise<string> {
+  if (await boss.getQueue(name)) return name;
+  const c = await pool.connect();
+  try {
+    await c.query('select pg_advisory_lock($1)', [QUEUE_LOCK]);
+    if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, ...queueSettings() });
+  } finally {
+    await c.query('select pg_advisory_unlock($1)', [QUEUE_LOCK]).catch(() => {});
+    c.release();
+  }
+  return name;
+}
+
 /** The fleet's URL: the option, else ASSAY_DB; a usage error where neither is a PostgreSQL URL. */
 export function fleetUrl(db: string | undefined, what: string): string {
   const url = db || process.env.ASSAY_DB;
@@ -94,7 +115,7 @@ export async function connectFleet(url: string, o: ConnectOptions = {}): Promise
       const name = queueName(tag, familyOf(kind));
       let q = queues.get(name);
       if (!q) {
-        q = boss.createQueue(name, { name, ...queueSettings() }).then(() => name);
+        q = createQueueOnce(pool, boss, name);
         queues.set(name, q);
       }
       return q;

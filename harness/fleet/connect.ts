@@ -79,7 +79,8 @@ export interface ConnectOptions {
 /** Connects to the fleet at `url`, creating its tables and pg-boss's schema where missing. */
 export async function connectFleet(url: string, o: ConnectOptions = {}): Promise<Fleet> {
   const translate = postgresError(url);
-  const pool = postgresPool(url, 4);
+  // a worker or client does one thing at a time, and a heartbeat beside it: two connections
+  const pool = postgresPool(url, 2);
   try {
     await ensureFleetSchema(pool);
   } catch (e) {
@@ -88,7 +89,7 @@ export async function connectFleet(url: string, o: ConnectOptions = {}): Promise
   }
   const boss = new PgBoss({
     connectionString: url,
-    max: 3,
+    max: 2,
     application_name: 'assay-fleet',
     schedule: false,
     supervise: o.supervise ?? false,

@@ -50,6 +50,8 @@ create table if not exists fleet_jobs (
   updated_at timestamptz not null default now()
 );
 create index if not exists fleet_jobs_by_time on fleet_jobs (submitted_at desc);
+-- every heartbeat looks for started jobs of silent workers: a small index, however long the table grows
+create index if not exists fleet_jobs_started on fleet_jobs (worker_id) where state = 'started';
 create table if not exists fleet_results (
   job_id uuid primary key references fleet_jobs (id),
   worker_id text not null,

@@ -228,7 +228,8 @@ async function handle(fleet: Fleet, c: HandleContext): Promise<void> {
      on conflict (job_id) do nothing returning job_id`,
     [c.jobId, c.workerId, c.host, row.attempts, outcome.exitCode, fleet.redact(outcome.stdout), fleet.redact(outcome.stderr), JSON.stringify(outcome.outputs), historyKey, startedAt, measureFrom, measureTo, outcome.wallS, outcome.cpuS, c.pricePerHour, cost],
   );
-  await fleet.pool.query(`update fleet_jobs set state = 'done', progress = null, updated_at = now() where id = $1`, [c.jobId]);
+  // the files are not needed once the result is in: a year of jobs keeps its outputs, not its bundles
+  await fleet.pool.query(`update fleet_jobs set state = 'done', progress = null, payload = null, updated_at = now() where id = $1`, [c.jobId]);
   await fleet.boss.complete(c.queue, c.jobId, { exit_code: outcome.exitCode, recorded: inserted.rowCount ? 'now' : 'earlier' });
   await notifyJob(fleet, c.jobId);
   c.log(`job ${c.jobId}: exit ${outcome.exitCode} in ${outcome.wallS.toFixed(1)} s${inserted.rowCount ? '' : ' (an earlier attempt was recorded; this one is dropped)'}`);

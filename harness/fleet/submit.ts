@@ -102,21 +102,28 @@ export async function waitForJob(fleet: Fleet, id: string, o: WaitOptions): Prom
       const res = await fleet.pool.query('select * from fleet_results where job_id = $1', [id]);
       if (res.rows[0]) return res.rows[0] as JobResultRow;
       if (o.signal?.aborted) throw new InterruptedWait(id);
-      const job = (await fleet.pool.query('select state, host, attempts, progress from fleet_jobs where id = $1', [id])).rows[0] as { state: string; host: string | null; attempts: number; progress: string | null } | undefined;
+      const job = (
+        await fleet.pool.query(
+          `select j.state, j.host, j.attempts, j.progress, coalesce(w.heartbeat_at < now() - make_interval(secs => $2), false) as silent
+           from fleet_jobs j left join fleet_workers w on w.id = j.worker_id where j.id = $1`,
+          [id, t.deadAfterS],
+        )
+      ).rows[0] as { state: string; host: string | null; attempts: number; progress: string | null; silent: boolean } | undefined;
       if (!job) throw new InternalError(`job ${id} is not in the fleet's tables`);
       const news = job.state === 'queued' ? (job.progress ?? 'queued') : job.state === 'started' ? `started on ${job.host}${job.attempts > 1 ? ` (attempt ${job.attempts})` : ''}${job.progress ? `: ${job.progress}` : ''}` : '';
       if (news && news !== said) {
         o.onNews?.(news);
         said = news;
       }
-      if (job.state === 'queued') {
+      // a job waits for a live worker while queued, and also while started on one that went silent: a live one hands it back
+      if (job.state === 'queued' || (job.state === 'started' && job.silent)) {
         const live = await liveWorkersFor(fleet, o.tag, o.kind);
         if (live.length) noWorkerSince = null;
         else {
           noWorkerSince ??= Date.now();
           if (Date.now() - noWorkerSince >= t.noWorkerS * 1000) {
             await fleet.boss.cancel(o.queue, id).catch(() => {});
-            await fleet.pool.query(`update fleet_jobs set state = 'failed', progress = $2, updated_at = now() where id = $1 and state = 'queued'`, [id, `no live worker has tag ${o.tag}`]);
+            await fleet.pool.query(`update fleet_jobs set state = 'failed', progress = $2, updated_at = now() where id = $1 and state in ('queued', 'started')`, [id, `no live worker has tag ${o.tag}`]);
             throw new BackendUnavailableError(
               `no live worker has tag "${o.tag}" (waited ${t.noWorkerS} s); \`assay workers\` lists the workers and their tags. Start one with \`assay worker --db URL --tags ${o.tag}\`, or give another --remote tag. Job ${id} was cancelled.`,
             );

@@ -78,7 +78,7 @@ export interface ConnectOptions {
 
 /** Connects to the fleet at `url`, creating its tables and pg-boss's schema where missing. */
 export async function connectFleet(url: string, o: ConnectOptions = {}): Promise<Fleet> {
-  const translate = postgresError(url);
+  const translate = postgresError(url, 'fleet database');
   // a worker or client does one thing at a time, and a heartbeat beside it: two connections
   const pool = postgresPool(url, 2);
   try {

@@ -20,15 +20,15 @@ const CONNECT_TIMEOUT_MS = 10_000;
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN', '57P01', '57P03']);
 
 /** Turns an error of `pg` into the one the user should see, with the URL's password never in it. */
-export function postgresError(url: string): (e: unknown) => unknown {
+export function postgresError(url: string, what = 'history store'): (e: unknown) => unknown {
   const shown = redactUrl(url);
   return (e) => {
     if (!(e instanceof Error)) return e;
     const code = (e as { code?: unknown }).code;
     const msg = redactIn(e.message || String(code ?? 'connection failed'), url);
-    if (typeof code === 'string' && UNREACHABLE.has(code)) return new BackendUnavailableError(`cannot reach the PostgreSQL history store at ${shown} (${msg}); check that the server is running and reachable from here`);
-    if (/timeout expired|Connection terminated/i.test(e.message)) return new BackendUnavailableError(`cannot reach the PostgreSQL history store at ${shown} (${msg}); check that the server is running and reachable from here`);
-    if (typeof code === 'string' && (code.startsWith('28') || code === '3D000')) return new InputError(`history store ${shown}: ${msg}; check the user, password and database name in --db (or ASSAY_DB)`, shown);
+    if (typeof code === 'string' && UNREACHABLE.has(code)) return new BackendUnavailableError(`cannot reach the PostgreSQL ${what} at ${shown} (${msg}); check that the server is running and reachable from here`);
+    if (/timeout expired|Connection terminated/i.test(e.message)) return new BackendUnavailableError(`cannot reach the PostgreSQL ${what} at ${shown} (${msg}); check that the server is running and reachable from here`);
+    if (typeof code === 'string' && (code.startsWith('28') || code === '3D000')) return new InputError(`${what} ${shown}: ${msg}; check the user, password and database name in --db (or ASSAY_DB)`, shown);
     if (msg !== e.message) {
       const clean = new Error(msg);
       (clean as { code?: unknown }).code = code;

@@ -4,7 +4,6 @@
 // SQLite file.
 import { projectDataDir } from '../../model/paths.ts';
 import { isPostgresUrl } from './db-url.ts';
-import { openPostgresStore } from './postgres.ts';
 import { openSqliteStore } from './sqlite.ts';
 import type { HistoryStore } from './store.ts';
 
@@ -17,6 +16,7 @@ export function historyLocation(db: string | undefined, cwd = process.cwd()): st
 
 /** Opens the history store at `location` (a file path or a PostgreSQL URL), creating and migrating it as needed. */
 export async function openHistoryStore(location: string): Promise<HistoryStore> {
-  if (isPostgresUrl(location)) return openPostgresStore(location);
+  // pg is loaded only for a PostgreSQL store: `import … from 'assay'` in every bench file reaches this module
+  if (isPostgresUrl(location)) return (await import('./postgres.ts')).openPostgresStore(location);
   return openSqliteStore(location);
 }

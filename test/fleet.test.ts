@@ -97,7 +97,7 @@ beforeAll(async () => {
   writeFileSync(path.join(proj, 'work.bench.ts'), BENCH.replace('spin(300)', 'spin(600)'));
   git(['commit', '-qam', 'two']);
   workers.push(...(await Promise.all([startWorker(hosts[0]!, 0, ['shared', 'fast']), startWorker(hosts[1]!, 1, ['shared', 'fast']), startWorker(hosts[2]!, 2, ['shared', 'special'], ['--price-per-hour', '2.5'])])));
-}, 90_000);
+}, 120_000);
 
 afterAll(async () => {
   for (const w of workers) if (w.proc.exitCode === null) w.proc.kill('SIGKILL');
@@ -192,7 +192,7 @@ describe('a fleet of workers', () => {
     for (const r of results) expect(r.cost === null).toBe(r.worker_id !== w2.id);
     expect(results.every((r) => r.wall_s > 0)).toBe(true);
     expect(results.filter((r, i) => jobs[i]!.kind !== 'probe').every((r) => r.cpu_s > 0)).toBe(true);
-  }, 180_000);
+  }, 240_000);
 
   it('--remote prints what the local run prints, with the same exit code; an unknown tag fails clearly', async () => {
     const env = { ASSAY_DB: server.urlOf('fleet'), ...TIMINGS, CI: '1' };
@@ -230,7 +230,7 @@ describe('a fleet of workers', () => {
     expect(jobs.code).toBe(0);
     expect(jobs.stdout).toMatch(/^job\s+kind\s+tag\s+state\s+host\s+exit\s+wall\s+cpu\s+cost\s+command/);
     expect(jobs.stdout).toMatch(/run\s+special\s+done\s+\S+\s+1\s/);
-  }, 60_000);
+  }, 120_000);
 
   it('a worker told to stop (SIGTERM) finishes the job in hand and takes no new one', async () => {
     const w0 = workers[0]!;
@@ -247,5 +247,5 @@ describe('a fleet of workers', () => {
     expect(w0.log.join('')).toMatch(/draining: finishing job/);
     // the worker is gone and no other has the tag: the later job is refused, not taken
     await expect(wait(later)).rejects.toThrow(/no live worker has tag "fast"/);
-  }, 30_000);
+  }, 60_000);
 });

@@ -226,10 +226,19 @@ describe('a fleet of workers', () => {
     expect(live.map((w) => w.id).sort()).toEqual([workers[0]!.id, workers[2]!.id].sort());
     expect(live[0]!.tags).toEqual(expect.arrayContaining(['cpu:x64', 'shared']));
     expect(live[0]!.backends.find((b) => b.kind === 'js')?.ok).toBe(true);
-    const jobs = assay(['jobs'], { env });
-    expect(jobs.code).toBe(0);
-    expect(jobs.stdout).toMatch(/^job\s+kind\s+tag\s+state\s+host\s+exit\s+wall\s+cpu\s+cost\s+command/);
-    expect(jobs.stdout).toMatch(/run\s+special\s+done\s+\S+\s+1\s/);
+    // --detach prints the job's id at once; `assay jobs ID` shows it whole, with its cost on the priced worker
+    const detached = assay(['run', 'work.bench.ts', '--time', '0.02', '--remote', 'special', '--detach'], { cwd: proj, env });
+    expect(detached.code).toBe(0);
+    const id = detached.stdout.trim();
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    const row = (await fleet.pool.query('select queue from fleet_jobs where id = $1', [id])).rows[0] as { queue: string };
+    await waitForJob(fleet, id, { queue: row.queue, tag: 'special', kind: 'run' });
+    const shown = assay(['jobs', id.slice(0, 8)], { env });
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(new RegExp(`^job ${id}: run on tag special, done \\(exit 0\\)`));
+    expect(shown.stdout).toMatch(/cost {7}wall [\d.]+ s, cpu [\d.]+ s, [\d.]+ at 2\.5\/hour/);
+    expect(shown.stdout).toMatch(/history {4}recorded as fleet:/);
+    expect(shown.stdout).toContain('work.bench.ts');
   }, 120_000);
 
   it('a worker told to stop (SIGTERM) finishes the job in hand and takes no new one', async () => {

@@ -101,6 +101,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const w of workers) if (w.proc.exitCode === null) w.proc.kill('SIGKILL');
+  // their jobs' processes die with them (setpriv --pdeathsig)
+  await Promise.all(workers.map((w) => w.exited));
   await fleet?.close();
   server?.stop();
   cleanupHosts();

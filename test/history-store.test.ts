@@ -1,19 +1,21 @@
-// The history store's contract, run against each implementation (today SQLite
-// in a real file; the PostgreSQL store joins the list with the same tests):
-// runs recorded whole and once, series read back in order, the latest runs, the
-// cases, scores, and migrations from an empty database and from the previous
-// schema version.
+// The history store's contract, run against each implementation (SQLite in a
+// real file, and PostgreSQL in a throwaway server of this file's own, one fresh
+// database per store): runs recorded whole and once, series read back in order,
+// the latest runs, the cases, scores, and migrations from an empty database and
+// from the previous schema version.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScoreDoc } from '../harness/model/history.ts';
 import { InputError } from '../harness/model/errors.ts';
 import { importRuns } from '../harness/store/history/import.ts';
 import { SCHEMA_VERSION } from '../harness/store/history/migrations.ts';
+import { openPostgresStore } from '../harness/store/history/postgres.ts';
 import { openSqliteStore } from '../harness/store/history/sqlite.ts';
 import type { HistoryStore } from '../harness/store/history/store.ts';
 import { nightlyHistory, syntheticRun } from './history-fixtures.ts';
+import { startPostgres, type PgServer } from './pg-server.ts';
 
 interface StoreFactory {
   name: string;
@@ -24,7 +26,14 @@ interface StoreFactory {
 }
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'assay-history-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+let server: PgServer;
+beforeAll(async () => {
+  server = await startPostgres();
+});
+afterAll(() => {
+  rmSync(tmp, { recursive: true, force: true });
+  server?.stop();
+});
 let n = 0;
 const FACTORIES: StoreFactory[] = [
   {
@@ -33,6 +42,14 @@ const FACTORIES: StoreFactory[] = [
     async openAt(version) {
       const file = path.join(tmp, `s${n++}.sqlite`);
       return { store: await openSqliteStore(file, { targetVersion: version }), reopen: () => openSqliteStore(file) };
+    },
+  },
+  {
+    name: 'PostgreSQL',
+    open: async () => openPostgresStore(await server.createDatabase(`s${n++}`)),
+    async openAt(version) {
+      const url = await server.createDatabase(`s${n++}`);
+      return { store: await openPostgresStore(url, { targetVersion: version }), reopen: () => openPostgresStore(url) };
     },
   },
 ];

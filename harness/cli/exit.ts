@@ -20,13 +20,16 @@ export type Outcome =
   /** A bisection: whether it found the commit that made the case slower. */
   | { kind: 'bisect'; found: boolean; interrupted?: boolean }
   /** Scores of candidates: accepted, rejected, or `error` where Assay itself failed. */
-  | { kind: 'score'; verdicts: Array<'accepted' | 'rejected' | 'error'> };
+  | { kind: 'score'; verdicts: Array<'accepted' | 'rejected' | 'error'> }
+  /** A command that ran on a fleet worker (`--remote`): it exits with the code the command had there. */
+  | { kind: 'remote'; code: ExitCode };
 
 export const DONE: Outcome = { kind: 'done' };
 
 /** The exit code of an outcome. */
 export function exitCodeFor(o: Outcome): ExitCode {
   if (o.kind === 'done') return EXIT.ok;
+  if (o.kind === 'remote') return o.code;
   if (o.kind === 'score') {
     // a broken harness is never scored as a bad candidate: any error is 4, ahead of any rejection
     if (o.verdicts.includes('error')) return EXIT.internal;

@@ -25,6 +25,13 @@ Usage:
                                            inputs, measure against the reference, in a sandbox
   assay score --problem NAME DIR/ [--json] score every candidate in a folder, with fast_p
   assay mcp                                a Model Context Protocol server on stdio
+  assay worker --db URL [--tags T,...] [--price-per-hour P]
+                                           serve the fleet's jobs on this machine (SIGTERM
+                                           drains: the job in hand finishes)
+  assay workers [--db URL] [--json] [--all]   the fleet's live workers, their tags and jobs
+  assay jobs [ID] [--db URL] [--json] [--limit N]
+                                           the fleet's jobs: state, host, exit code, wall and
+                                           CPU seconds, cost; with ID, one job and its output
 
 Run options:
   PATHS                 files or folders to search for *.bench.ts / *.bench.js files;
@@ -49,6 +56,14 @@ Run options:
                         callgrind (about 50 times slower; --time, --quick and --processes
                         do not apply; WGSL and ONNX cases are skipped). See docs/instructions.md
 
+Fleet options (run, score, ab, nightly; docs/fleet.md):
+  --remote TAG          run the command on a fleet worker with tag TAG and print what it
+                        printed there, with its exit code; the files the arguments name
+                        travel with it (for ab and nightly, a git bundle of the revisions)
+  --detach              with --remote: print the job's id and return; \`assay jobs ID\`
+  --db URL              the fleet's PostgreSQL (postgres://USER@HOST/DB; default ASSAY_DB)
+  Automatic worker tags: cpu:<arch>, gpu:<vendor>, or gpu:software for a software adapter.
+
 Verdict options (compare, ab, run --baseline):
   --threshold T         noise threshold, as 0.02 or 2% (default 2%, and 0.5% for instruction
                         counts): a change whose whole 95% CI lies within ±T is "same",
@@ -71,8 +86,8 @@ ab options: the run options above (filters, --problem, --backend, --time, --quic
                         both counting each case at the same time (--processes does not apply)
 
 History options (nightly, history, report; the store is docs/history.md's):
-  --db PATH             the history store, a SQLite file (default: ASSAY_DB, else
-                        .assay/history.sqlite)
+  --db PATH|URL         the history store: a SQLite file, or a postgres:// URL for the
+                        shared PostgreSQL store (default: ASSAY_DB, else .assay/history.sqlite)
   --threshold T         nightly and report: a change beyond ±T is a regression or an
                         improvement (default 2%; 0.5% for --measure instructions)
   --markdown FILE, --json FILE   nightly: the summary as Markdown or JSON ("-" for stdout)

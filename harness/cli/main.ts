@@ -36,7 +36,14 @@ const COMMANDS: Record<string, (args: string[]) => Promise<Outcome>> = {
   report: reportCommand,
   score: scoreCommand,
   mcp: mcpCommand,
+  // the fleet's commands load pg-boss and pg, so they are imported when they run
+  worker: async (a) => (await import('./commands/worker.ts')).workerCommand(a),
+  workers: async (a) => (await import('./commands/workers.ts')).workersCommand(a),
+  jobs: async (a) => (await import('./commands/jobs.ts')).jobsCommand(a),
 };
+
+/** The commands that take --remote TAG (cli/remote.ts). */
+const REMOTE_COMMANDS = new Set(['run', 'score', 'ab', 'nightly']);
 
 export async function main(argv: string[]): Promise<Outcome> {
   const [cmd, ...rest] = argv;
@@ -54,6 +61,8 @@ export async function main(argv: string[]): Promise<Outcome> {
     process.stdout.write(HELP);
     return DONE;
   }
+  // --remote TAG: the same command, on a fleet worker with that tag
+  if (REMOTE_COMMANDS.has(cmd) && rest.some((a) => a === '--remote' || a.startsWith('--remote='))) return (await import('./remote.ts')).remoteCommand(cmd, rest);
   return command(rest);
 }
 

@@ -6,6 +6,8 @@ import path from 'node:path';
 
 /** A path as the user would write it: relative to the working folder when it lies inside it. */
 export function displayPath(file: string): string {
+  // a URL (the PostgreSQL history store) is no path
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(file)) return file;
   const rel = path.relative(process.cwd(), file);
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }

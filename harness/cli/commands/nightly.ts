@@ -92,7 +92,9 @@ export async function nightlyCommand(args: string[]): Promise<Outcome> {
 /** Records a run and finds the change points that are new with it, in every case it measured. */
 export async function recordNight(store: HistoryStore, result: RunResult, o: { mode: string; threshold: number }): Promise<NightlySummary> {
   if (modeOf(result, o.mode) !== o.mode) throw new UsageError(`the run was measured in mode ${modeOf(result)}, not ${o.mode}`);
-  const rec = await store.recordRun(result, { source: 'nightly', mode: o.mode });
+  // a fleet job's night is keyed by its job id, so that a retried job records it once
+  const key = process.env.ASSAY_FLEET_JOB ? { key: `fleet:${process.env.ASSAY_FLEET_JOB}` } : {};
+  const rec = await store.recordRun(result, { source: 'nightly', mode: o.mode, ...key });
   const summary: NightlySummary = {
     schema: 1,
     store: displayPath(store.location),

@@ -2,7 +2,7 @@
 // `assay score --problem NAME DIR/` every candidate in a folder, with fast_p.
 // The Score JSON goes to stdout with --json; progress and logs go to stderr.
 // The scorer is imported when the command runs, so other commands start without it.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../../model/errors.ts';
 import type { Params, Settings } from '../../model/types.ts';
@@ -61,12 +61,19 @@ export async function scoreCommand(args: string[]): Promise<Outcome> {
   if (dir) {
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`no such folder: ${dir}`);
     const f = await scoreFolder(problem, dir, { ...o, onScore: (s) => process.stderr.write(`score: ${s.candidate}: ${s.verdict}${s.reason ? ` (${s.reason.slice(0, 160)})` : ''}\n`) });
+    fleetScores(f.scores);
     process.stdout.write(values.json ? `${JSON.stringify(f, null, 2)}\n` : renderFolder(f));
     return { kind: 'score', verdicts: f.scores.map((s) => s.verdict) };
   }
   const s = await scoreCandidate(problem, values.candidate!, o);
+  fleetScores([s]);
   process.stdout.write(values.json ? `${JSON.stringify(s, null, 2)}\n` : renderScore(s));
   return { kind: 'score', verdicts: [s.verdict] };
+}
+
+/** Under a fleet worker, the Score JSONs also go to the file it names, for the shared history store. */
+function fleetScores(scores: unknown[]): void {
+  if (process.env.ASSAY_FLEET_SCORES) writeFileSync(process.env.ASSAY_FLEET_SCORES, JSON.stringify(scores));
 }
 
 function optionalNumber<K extends string>(flag: string, v: string | undefined, ok: (n: number) => boolean, key: K): Partial<Record<K, number>> {

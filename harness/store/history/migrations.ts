@@ -2,7 +2,7 @@
 // its own transaction, and the one function that brings a database up to date.
 // The same migrations serve SQLite and PostgreSQL: they differ only in how an
 // id column is declared, which `idColumn` says once.
-import type { CreateTableBuilder, Kysely } from 'kysely';
+import { sql, type CreateTableBuilder, type Kysely } from 'kysely';
 
 export type SqlDialect = 'sqlite' | 'postgres';
 
@@ -111,6 +111,9 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
+/** The key of the PostgreSQL advisory lock that migrations hold (any fixed number; "assay" in ASCII). */
+const MIGRATION_LOCK = 0x6173736179;
+
 /** The schema version this Assay reads and writes. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
@@ -143,6 +146,8 @@ export async function migrate(db: Kysely<any>, dialect: SqlDialect, target = SCH
   for (const m of MIGRATIONS) {
     if (m.version <= now || m.version > target) continue;
     now = await db.transaction().execute(async (trx) => {
+      // PostgreSQL: two processes creating the same table at once collide in its catalogue, so migrations take turns
+      if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK})`.execute(trx);
       await trx.schema
         .createTable('assay_schema')
         .ifNotExists()

@@ -196,6 +196,22 @@ describe('a fleet of workers', () => {
     expect(results.filter((r, i) => jobs[i]!.kind !== 'probe').every((r) => r.cpu_s > 0)).toBe(true);
   }, 240_000);
 
+  it("puts the jobs' wall time, CPU time and cost on the dashboard of the fleet's database", async () => {
+    const out = path.join(dir, 'dashboard');
+    const r = assay(['report', '--html', out, '--db', server.urlOf('fleet')], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const html = readFileSync(path.join(out, 'index.html'), 'utf8');
+    const data = JSON.parse(/<script type="application\/json" id="assay-data">([\s\S]*?)<\/script>/.exec(html)![1]!) as { costs: Array<{ host: string; kind: string; jobs: number; wall_s: number; cost: number | null }> };
+    const done = (await fleet.pool.query('select count(*)::int as n from fleet_results')).rows[0].n as number;
+    expect(data.costs.reduce((a, c) => a + c.jobs, 0)).toBe(done);
+    expect(new Set(data.costs.map((c) => c.kind))).toEqual(new Set(['run', 'nightly', 'ab', 'score', 'probe']));
+    // only the priced worker's jobs have a cost, and it is its price times their wall time
+    const priced = (await fleet.pool.query('select sum(cost) as c from fleet_results where cost is not null')).rows[0].c as number;
+    expect(data.costs.filter((c) => c.cost !== null).reduce((a, c) => a + c.cost!, 0)).toBeCloseTo(Number(priced), 9);
+    expect(data.costs.every((c) => c.wall_s > 0)).toBe(true);
+    expect(r.stdout).not.toMatch(/postgres:\/\/[^@\s]*:[^@\s]*@/);
+  });
+
   it('--remote prints what the local run prints, with the same exit code; an unknown tag fails clearly', async () => {
     const env = { ASSAY_DB: server.urlOf('fleet'), ...TIMINGS, CI: '1' };
     const local = assay(['run', 'failing.bench.ts', 'work.bench.ts', '--time', '0.05', '--json', 'local.json'], { cwd: proj, env });

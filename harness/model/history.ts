@@ -107,3 +107,17 @@ export interface ScoreRecord {
   recorded_at: string;
   score: ScoreDoc;
 }
+
+/** What a fleet's finished jobs took and cost, per host and kind of job (the dashboard's fleet panel). */
+export interface FleetCost {
+  host: string;
+  kind: string;
+  jobs: number;
+  /** Wall and CPU seconds of the jobs on their workers, summed. */
+  wall_s: number;
+  cpu_s: number;
+  /** The worker's price per hour, when one was configured (`assay worker --price-per-hour`). */
+  price_per_hour: number | null;
+  /** The jobs' cost at that price; null when no price was configured. */
+  cost: number | null;
+}

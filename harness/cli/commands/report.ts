@@ -5,12 +5,13 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { HistorySeries } from '../../model/history.ts';
+import type { FleetCost, HistorySeries } from '../../model/history.ts';
 import { UsageError } from '../../model/errors.ts';
 import { displayPath } from '../../model/files.ts';
 import { buildDashboardData, type DashboardInput } from '../../report/html/data.ts';
 import { renderDashboard } from '../../report/html/page.ts';
 import { DEFAULT_THRESHOLD } from '../../stats/compare.ts';
+import { isPostgresUrl } from '../../store/history/db-url.ts';
 import { historyLocation, openHistoryStore } from '../../store/history/open.ts';
 import type { HistoryStore } from '../../store/history/store.ts';
 import { parseOrUsage } from '../args.ts';
@@ -19,8 +20,16 @@ import { DONE, type Outcome } from '../exit.ts';
 import { writeOutput } from '../output.ts';
 import { parseThreshold } from '../verdict-options.ts';
 
+interface DashboardOptions {
+  machine?: string;
+  threshold?: number;
+  title?: string;
+  /** The fleet's costs, when the store is a fleet's database. */
+  costs?: FleetCost[];
+}
+
 /** Every series of the store (of one machine, when given), and its scores, as the dashboard takes them. */
-export async function gatherDashboardInput(store: HistoryStore, o: { machine?: string; threshold?: number; title?: string } = {}): Promise<DashboardInput> {
+export async function gatherDashboardInput(store: HistoryStore, o: DashboardOptions = {}): Promise<DashboardInput> {
   const series: HistorySeries[] = [];
   for (const c of await store.cases()) {
     const { series: parts, ...ref } = c;
@@ -34,13 +43,14 @@ export async function gatherDashboardInput(store: HistoryStore, o: { machine?: s
     generatedAt: new Date().toISOString(),
     series,
     scores: await store.scores(),
+    ...(o.costs ? { costs: o.costs } : {}),
     threshold: o.threshold ?? DEFAULT_THRESHOLD,
     ...(o.title !== undefined ? { title: o.title } : {}),
   };
 }
 
 /** The dashboard page's HTML for what the store holds. */
-export async function dashboardHtml(store: HistoryStore, o: { machine?: string; threshold?: number; title?: string } = {}): Promise<{ html: string; series: number; points: number }> {
+export async function dashboardHtml(store: HistoryStore, o: DashboardOptions = {}): Promise<{ html: string; series: number; points: number }> {
   const data = buildDashboardData(await gatherDashboardInput(store, o));
   return { html: renderDashboard(data, dashboardAssets()), series: data.series.length, points: data.points };
 }
@@ -58,9 +68,13 @@ export async function reportCommand(args: string[]): Promise<Outcome> {
   } catch (e) {
     if (e instanceof UsageError) throw e;
   }
-  const store = await openHistoryStore(historyLocation(values.db));
+  const location = historyLocation(values.db);
+  const store = await openHistoryStore(location);
   try {
+    // a PostgreSQL store may be a fleet's database: its jobs' costs go on the page too (pg-boss is not loaded)
+    const costs = isPostgresUrl(location) ? await (await import('../../fleet/costs.ts')).fleetCosts(location) : [];
     const o = {
+      ...(costs.length ? { costs } : {}),
       ...(values.machine !== undefined ? { machine: values.machine } : {}),
       ...(values.threshold !== undefined ? { threshold: parseThreshold(values.threshold) } : {}),
       ...(values.title !== undefined ? { title: values.title } : {}),

@@ -277,6 +277,29 @@
       el('div', { class: 'table-wrap' }, table)));
   }
 
+  // ---- fleet cost (a fleet's database only)
+  if (data.costs.length) {
+    $('#costs-section').hidden = false;
+    const money = (x) => (x === null ? '' : x.toFixed(x < 1 ? 4 : 2));
+    const table = el('table', {}, el('thead', {}, el('tr', {},
+      ...['host', 'kind', 'jobs', 'wall s', 'CPU s', 'price / hour', 'cost'].map((h) => el('th', { class: h === 'host' || h === 'kind' ? '' : 'num', text: h })))));
+    const body = el('tbody');
+    for (const c of data.costs) body.append(el('tr', {},
+      el('td', { class: 'mono', text: c.host }),
+      el('td', { text: c.kind }),
+      el('td', { class: 'num', text: String(c.jobs) }),
+      el('td', { class: 'num', text: sig(c.wall_s) }),
+      el('td', { class: 'num', text: sig(c.cpu_s) }),
+      el('td', { class: 'num', text: money(c.price_per_hour) }),
+      el('td', { class: 'num', text: money(c.cost) }))));
+    const priced = data.costs.filter((c) => c.cost !== null);
+    const total = priced.reduce((a, c) => a + c.cost, 0);
+    table.append(body);
+    $('#costs').append(el('div', { class: 'panel lb' },
+      el('h3', {}, 'jobs', el('span', { class: 'stats', text: `${data.costs.reduce((a, c) => a + c.jobs, 0)} jobs · cost ${priced.length ? money(total) : 'no price configured'}` })),
+      el('div', { class: 'table-wrap' }, table)));
+  }
+
   // the charts in view are drawn now, the others as they scroll near; once uPlot has
   // painted them the page is ready (tests and the load-time benchmark wait for this mark)
   for (const i of order) if (!cards[i].hidden && cards[i].getBoundingClientRect().top < innerHeight) draw(i);

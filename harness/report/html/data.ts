@@ -2,7 +2,7 @@
 // points and its latest verdict, and of the recorded scores, in a compact
 // columnar form that a year of nightly points for a hundred cases keeps small.
 // Pure: the CLI reads the store and hands the series and scores here.
-import type { HistorySeries, ScoreRecord } from '../../model/history.ts';
+import type { FleetCost, HistorySeries, ScoreRecord } from '../../model/history.ts';
 import { DEFAULT_THRESHOLD } from '../../stats/compare.ts';
 import { analyzeSeries, type SeriesChange } from '../../stats/series-changes.ts';
 import { leaderboards, type Leaderboard } from './leaderboard.ts';
@@ -14,6 +14,8 @@ export interface DashboardInput {
   generatedAt: string;
   series: HistorySeries[];
   scores: ScoreRecord[];
+  /** What the fleet's jobs cost, where the store is the fleet's database. */
+  costs?: FleetCost[];
   /** The noise threshold: a change beyond it is a regression or an improvement. */
   threshold?: number;
 }
@@ -73,6 +75,7 @@ export interface DashboardData {
   nodes: string[];
   series: ChartSeries[];
   leaderboards: Leaderboard[];
+  costs: FleetCost[];
 }
 
 /** Five significant digits: enough for any figure a chart or a tooltip shows. */
@@ -148,5 +151,6 @@ export function buildDashboardData(input: DashboardInput): DashboardData {
     nodes: nodes.list,
     series,
     leaderboards: leaderboards(input.scores),
+    costs: input.costs ?? [],
   };
 }

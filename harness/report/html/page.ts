@@ -62,6 +62,10 @@ export function renderDashboard(data: DashboardData, assets: DashboardAssets): s
     <h2>Scores <span class="sub">the latest score of each candidate, per problem; fast_p is the share of candidates that are correct and more than p× faster than the reference</span></h2>
     <div id="leaderboards"></div>
   </section>
+  <section id="costs-section" hidden>
+    <h2>Fleet cost <span class="sub">the fleet's finished jobs, per host and kind: wall and CPU time on their workers, and the cost at each worker's price per hour</span></h2>
+    <div id="costs"></div>
+  </section>
 </main>
 <script type="application/json" id="assay-data">${json}</script>
 <script>${inScript(assets.uplotJs)}</script>

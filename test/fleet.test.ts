@@ -12,7 +12,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.ts';
 import { buildJob } from '../harness/cli/remote.ts';
 import { connectFleet, type Fleet } from '../harness/fleet/connect.ts';
 import type { JobKind, JobSpec } from '../harness/fleet/spec.ts';
@@ -210,6 +213,21 @@ describe('a fleet of workers', () => {
     expect(data.costs.filter((c) => c.cost !== null).reduce((a, c) => a + c.cost!, 0)).toBeCloseTo(Number(priced), 9);
     expect(data.costs.every((c) => c.wall_s > 0)).toBe(true);
     expect(r.stdout).not.toMatch(/postgres:\/\/[^@\s]*:[^@\s]*@/);
+    // and the page, in a real browser, shows the panel with a row per host and kind
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(pathToFileURL(path.join(out, 'index.html')).href);
+      await page.waitForSelector('body[data-ready]');
+      expect(errors).toEqual([]);
+      expect(await page.isVisible('#costs-section')).toBe(true);
+      expect(await page.$$eval('#costs tbody tr', (rows) => rows.length)).toBe(data.costs.length);
+      expect(await page.textContent('#costs h3')).toMatch(new RegExp(`${done} jobs · cost \\d`));
+    } finally {
+      await browser.close();
+    }
   });
 
   it('--remote prints what the local run prints, with the same exit code; an unknown tag fails clearly', async () => {

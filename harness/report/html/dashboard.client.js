@@ -291,7 +291,7 @@
       el('td', { class: 'num', text: sig(c.wall_s) }),
       el('td', { class: 'num', text: sig(c.cpu_s) }),
       el('td', { class: 'num', text: money(c.price_per_hour) }),
-      el('td', { class: 'num', text: money(c.cost) }))));
+      el('td', { class: 'num', text: money(c.cost) })));
     const priced = data.costs.filter((c) => c.cost !== null);
     const total = priced.reduce((a, c) => a + c.cost, 0);
     table.append(body);

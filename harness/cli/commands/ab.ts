@@ -4,7 +4,7 @@
 // verdicts for B against A (one session of ab/session.ts).
 import { parseArgs } from 'node:util';
 import { DEFAULT_PROCESSES } from '../../ab/interleave.ts';
-import { runAbSession } from '../../ab/session.ts';
+import { runAbSession, type AbSessionOptions } from '../../ab/session.ts';
 import { UsageError } from '../../model/errors.ts';
 import { requireValgrind, type Valgrind } from '../../runner/callgrind.ts';
 import { MEASURE_OPTION, measureOption } from '../measure-option.ts';
@@ -26,15 +26,30 @@ export const SESSION_OPTIONS = {
   ...MEASURE_OPTION,
 } as const;
 
+type SessionValues = { problem?: string[] | undefined; backend?: string | undefined; time?: string | undefined; quick?: boolean | undefined; 'no-install'?: boolean | undefined; processes?: string | undefined; measure?: string | undefined };
+
 /**
- * The valgrind that `--measure instructions` counts under (null for time), looked
- * for before any checkout is made: without it the command ends at once (exit 3).
- * `--processes` does not apply to counts.
+ * What SESSION_OPTIONS say, as the A/B session takes it. The valgrind that
+ * `--measure instructions` counts under is looked for here, before any checkout
+ * is made: without it the command ends at once (exit 3). `--processes` does not
+ * apply to counts.
  */
-export function sessionValgrind(values: { measure?: string | undefined; processes?: string | undefined }): Valgrind | null {
-  if (measureOption(values.measure) !== 'instructions') return null;
-  if (values.processes !== undefined) throw new UsageError('--processes does not apply to --measure instructions: one runner per side counts each case, and counts repeat from one process to the next');
-  return requireValgrind();
+export function sessionSettings(values: SessionValues): Pick<AbSessionOptions, 'problems' | 'backends' | 'budgetS' | 'install' | 'processes' | 'valgrind'> {
+  const backends = backendsOption(values.backend);
+  const budgetS = budgetOption(values);
+  let valgrind: Valgrind | null = null;
+  if (measureOption(values.measure) === 'instructions') {
+    if (values.processes !== undefined) throw new UsageError('--processes does not apply to --measure instructions: one runner per side counts each case, and counts repeat from one process to the next');
+    valgrind = requireValgrind();
+  }
+  return {
+    problems: listOption(values.problem),
+    ...(backends ? { backends } : {}),
+    ...(budgetS !== undefined ? { budgetS } : {}),
+    install: !values['no-install'],
+    processes: valgrind ? 1 : processesOption(values.processes, DEFAULT_PROCESSES),
+    valgrind,
+  };
 }
 
 export async function abCommand(args: string[]): Promise<Outcome> {
@@ -42,11 +57,7 @@ export async function abCommand(args: string[]): Promise<Outcome> {
   const [revA, revB, ...rest] = positionals;
   if (revA === undefined || revB === undefined) throw new UsageError('ab takes two git revisions: assay ab REV_A REV_B [PATHS/FILTERS] [options]');
   const s = verdictSettings(values);
-  const backends = backendsOption(values.backend);
-  const budgetS = budgetOption(values);
-  const valgrind = sessionValgrind(values);
-  const processes = valgrind ? 1 : processesOption(values.processes, DEFAULT_PROCESSES);
-  const problems = listOption(values.problem);
+  const settings = sessionSettings(values);
 
   const interrupt = listenForInterrupt();
   const progress = createProgress();
@@ -57,12 +68,7 @@ export async function abCommand(args: string[]): Promise<Outcome> {
       revA,
       revB,
       positionals: rest,
-      problems,
-      ...(backends ? { backends } : {}),
-      ...(budgetS !== undefined ? { budgetS } : {}),
-      install: !values['no-install'],
-      processes,
-      valgrind,
+      ...settings,
       failOn: s.failOn,
       ...(s.threshold !== undefined ? { threshold: s.threshold } : {}),
       log: (line) => process.stderr.write(`ab: ${line}\n`),

@@ -7,14 +7,13 @@ import { bisect } from '../../ab/bisect.ts';
 import { UsageError } from '../../model/errors.ts';
 import { renderBisect } from '../../report/bisect.ts';
 import type { Outcome } from '../exit.ts';
-import { backendsOption, budgetOption, listOption, parseOrUsage, processesOption } from '../args.ts';
-import { DEFAULT_PROCESSES } from '../../ab/interleave.ts';
+import { parseOrUsage } from '../args.ts';
 import { listenForInterrupt } from '../interrupt.ts';
 import { writeOutput } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { asCliError } from '../runner-errors.ts';
 import { parseThreshold } from '../verdict-options.ts';
-import { SESSION_OPTIONS, sessionValgrind } from './ab.ts';
+import { SESSION_OPTIONS, sessionSettings } from './ab.ts';
 
 export async function bisectCommand(args: string[]): Promise<Outcome> {
   const { values, positionals } = parseOrUsage(
@@ -23,10 +22,7 @@ export async function bisectCommand(args: string[]): Promise<Outcome> {
   );
   const [caseId, good, bad, ...paths] = positionals;
   if (caseId === undefined || good === undefined || bad === undefined) throw new UsageError('bisect takes a case id and two git revisions: assay bisect CASE GOOD BAD [PATHS] [options]');
-  const backends = backendsOption(values.backend);
-  const budgetS = budgetOption(values);
-  const problems = listOption(values.problem);
-  const valgrind = sessionValgrind(values);
+  const settings = sessionSettings(values);
   const interrupt = listenForInterrupt();
   const progress = createProgress();
   let result;
@@ -37,13 +33,8 @@ export async function bisectCommand(args: string[]): Promise<Outcome> {
       good,
       bad,
       ...(paths.length ? { paths } : {}),
-      problems,
-      ...(backends ? { backends } : {}),
-      ...(budgetS !== undefined ? { budgetS } : {}),
+      ...settings,
       ...(values.threshold !== undefined ? { threshold: parseThreshold(values.threshold) } : {}),
-      install: !values['no-install'],
-      processes: valgrind ? 1 : processesOption(values.processes, DEFAULT_PROCESSES),
-      valgrind,
       log: (line) => process.stderr.write(`bisect: ${line}\n`),
       onEvent: (e) => progress.onEvent(e),
       signal: interrupt.signal,

@@ -30,7 +30,7 @@ describe('scoring adversarial candidates', () => {
 
   it('holds a cheat for each known cheat, and the honest candidates', () => {
     const kinds = (ext: string): string[] => files.filter((f) => f.endsWith(ext)).map((f) => f.replace(/\.[^.]+$/, ''));
-    expect(kinds('.ts')).toEqual(expect.arrayContaining(['unwritten', 'mutate-inputs', 'cache-identity', 'cache-values', 'deferred', 'worker', 'patch-clock', 'warmup', 'shapes-only', 'seeds-only', 'nan', 'fallback-reference', 'fallback-library', 'escape-write', 'escape-socket', 'escape-spawn', 'escape-signal', 'forged-reply', 'honest-ikj']));
+    expect(kinds('.ts')).toEqual(expect.arrayContaining(['unwritten', 'mutate-inputs', 'cache-identity', 'cache-values', 'deferred', 'worker', 'patch-clock', 'warmup', 'shapes-only', 'seeds-only', 'nan', 'fallback-reference', 'fallback-library', 'escape-write', 'escape-socket', 'escape-spawn', 'escape-signal', 'forged-reply', 'honest-ikj', 'honest-first-use']));
     expect(kinds('.cc')).toEqual(expect.arrayContaining(['unwritten', 'mutate-inputs', 'cache-identity', 'cache-values', 'escape-thread', 'patch-clock', 'warmup', 'shapes-only', 'seeds-only', 'inf', 'fallback-dlopen', 'escape-write', 'escape-socket', 'escape-spawn', 'honest-blocked']));
     if (!skipWebGpu) expect(kinds('.wgsl')).toEqual(expect.arrayContaining(['unwritten', 'stale-output', 'mutate-inputs', 'shapes-only', 'inf', 'honest-tiled']));
   });

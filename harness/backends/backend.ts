@@ -42,6 +42,12 @@ export interface RotatingKernel {
   run(calls: number, start: number): Promise<number>;
   /** Fills the outputs with the poison pattern (verify/poison.ts) where they live. */
   poison(): Promise<void>;
+  /**
+   * The input sets given at binding were written over with new values: make
+   * them where the kernel reads them (device buffers), in the same buffers.
+   * Absent where the kernel reads the given arrays themselves.
+   */
+  rewritten?(): Promise<void>;
   /** The outputs as the last call left them. */
   read(): Promise<Tensors>;
   release(): Promise<void>;

@@ -43,6 +43,11 @@ export class CandidateClient {
     return this.ask({ type: 'bind', sets, params, ...(slot ? { slot } : {}) }, 'bound', timeoutMs);
   }
 
+  /** New values into the bound sets, in the same arrays and buffers. */
+  rewrite(sets: Tensors[], slot?: string, timeoutMs?: number): Promise<ReplyOf<'bound'> | Failed> {
+    return this.ask({ type: 'rewrite', sets, ...(slot ? { slot } : {}) }, 'bound', timeoutMs);
+  }
+
   /** `calls` calls rotating from set `start`; `parentNs` is this process's time of the whole request, `ns` the runner's. */
   async time(calls: number, start: number, slot?: string, timeoutMs?: number): Promise<(ReplyOf<'timed'> & { parentNs: number }) | Failed> {
     const { reply, ns } = await this.runner.timedRequest<CandidateReply>({ type: 'time', calls, start, ...(slot ? { slot } : {}) }, timeoutMs);

@@ -126,6 +126,18 @@ export function serveCandidate(o: HostOptions): void {
         }
         return reply({ type: 'bound', id: m.id, sets: m.sets.length });
       }
+      case 'rewrite': {
+        const bound = slotOf(name).bound;
+        if (!bound) throw new Error('bind input sets first');
+        if (m.sets.length !== bound.sets.length) throw new Error(`${m.sets.length} sets to rewrite, ${bound.sets.length} bound`);
+        for (const [k, set] of m.sets.entries()) for (const [t, v] of Object.entries(set)) bound.sets[k]![t]!.set(v as never);
+        try {
+          await bound.kernel.rewritten?.();
+        } catch (e) {
+          return reply({ type: 'failed', id: m.id, message: `threw while its inputs were rewritten: ${describeError(e)}` });
+        }
+        return reply({ type: 'bound', id: m.id, sets: m.sets.length });
+      }
       case 'time': {
         const slot = slotOf(name);
         const bound = slot.bound;

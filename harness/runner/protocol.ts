@@ -49,6 +49,12 @@ export type CandidateRequest = (
   /** Bind input sets sharing one set of outputs for timed calls; replied to with `bound`. */
   | { type: 'bind'; id: number; sets: Tensors[]; params: Params }
   /**
+   * New values into the bound sets, copied into the very arrays (and device
+   * buffers) the kernel was bound to; replied to with `bound`. A result kept by
+   * the buffers' identity is stale now, and one kept by the values is not found.
+   */
+  | { type: 'rewrite'; id: number; sets: Tensors[] }
+  /**
    * Poison the outputs, make `calls` calls rotating from set `start`, and take the
    * outputs the moment the last returns; replied to with `timed`. The outputs
    * travel with the next `read`, outside the time of this request.

@@ -11,11 +11,11 @@ import { measuringClock } from '../measure/clock.ts';
 import { formatParams, generateInputs } from '../problem/define.ts';
 import { pairedRatioOfMedians } from '../stats/compare.ts';
 import { summarize } from '../stats/summary.ts';
-import { judgeCacheProbe } from '../verify/cache-probe.ts';
+import { judgeCacheProbe, type ProbePasses } from '../verify/cache-probe.ts';
 import { judgeRun } from '../verify/judge.ts';
 import { digest, firstChanged } from '../verify/poison.ts';
 import type { Expectation } from '../verify/verify.ts';
-import type { ArtifactKind, Params, Rng, ScoreCase } from '../model/types.ts';
+import type { ArtifactKind, Params, Rng, ScoreCase, Tensors } from '../model/types.ts';
 import type { CandidateClient } from '../runner/candidate-client.ts';
 import type { CheckList } from './checks.ts';
 import type { TrustedRunner } from './trusted.ts';
@@ -34,9 +34,10 @@ const WARMUP_NS = 150e6;
 /** The speedups' intervals are tight enough at ±2%. */
 export const TARGET_REL_CI = 0.02;
 const MIN_ROUNDS = 8;
-/** Never-seen input sets in each pass of the cache probe: enough for about 10 ms of calls, within these bounds. */
+/** Never-seen input sets in each pass of the cache probe: enough for about 10 ms of calls, within these bounds (of count, and of their inputs' bytes). */
 const PROBE_MIN_SETS = 3;
-const PROBE_MAX_SETS = 16;
+const PROBE_MAX_SETS = 32;
+const PROBE_MAX_BYTES = 256 * 2 ** 20;
 const PROBE_PASS_NS = 10e6;
 /** Passes over each probe's sets (the first and the last are compared), and probes. */
 const PROBE_PASSES = 3;
@@ -151,33 +152,45 @@ export async function measurePoint(sides: MeasureSide[], trusted: TrustedRunner,
     if (changed) throw new MeasureFailure('inputs unchanged after timing', `modified its input "${changed}" during the timed calls ${at}`);
   }
 
-  // the cache probe: passes over sets never shown before, the first against the last
+  // the cache probe: the candidate bound to sets of its own and through them once, so that new buffers'
+  // first use is behind it; then, each time over, values never shown before written into those very
+  // buffers, and passes over them: the first pass meets new values, the later ones the same again
   const candStats = summarize(samples.candidate);
-  const f = Math.max(PROBE_MIN_SETS, Math.min(PROBE_MAX_SETS, Math.ceil(PROBE_PASS_NS / candStats.median)));
-  const passes: Array<{ firstNs: number; lastNs: number }> = [];
-  for (let rep = 0; rep < PROBE_REPEATS; rep++) {
+  const setBytes = Object.values(exps[0]!.inputs).reduce((t, a) => t + a.byteLength, 0);
+  const f = Math.max(PROBE_MIN_SETS, Math.min(PROBE_MAX_SETS, Math.floor(PROBE_MAX_BYTES / setBytes), Math.ceil(PROBE_PASS_NS / candStats.median)));
+  const parentTimed = timerOf(cand.kind) === 'parent';
+  /** One pass of `f` calls, its outputs checked; ns on the samples' clock, and on the runner's. */
+  const probePass = async (exp: Expectation, what: string): Promise<{ ns: number; runnerNs: number }> => {
+    const pr = await cand.client.time(f, 0, cand.slot, o.sampleTimeoutMs);
+    if (pr.type === 'failed') throw new MeasureFailure('no crash or hang', `${cand.id} ${pr.message} ${at}`);
+    const probeOut = await cand.client.read(cand.slot, o.sampleTimeoutMs);
+    if (digest(probeOut) !== pr.digest) throw new MeasureFailure('timed outputs', `the reply to ${what} ${at} vouched for other outputs than the ones it left: a reply sent before the work was done`);
+    const pj = judgeRun(spec, exp, { outputs: probeOut }, `${at}, after ${what}`);
+    if (!pj.passed) throw new MeasureFailure(pj.check === 'matches reference' ? 'timed outputs' : pj.check, pj.detail);
+    return { ns: parentTimed ? pr.parentNs : pr.ns, runnerNs: pr.ns };
+  };
+  /** `f` sets never shown before; the expectation of the last, on which a pass of `f` calls ends. */
+  const freshSets = async (): Promise<{ sets: Tensors[]; last: Expectation }> => {
     const probeSeeds = Array.from({ length: f }, () => rng.int(2 ** 31));
-    const lastExp = await trusted.expect(params, probeSeeds[f - 1]!);
-    const probeSets = probeSeeds.slice(0, -1).map((s) => generateInputs(spec, params, s));
-    probeSets.push(lastExp.inputs);
-    const bound = await cand.client.bind(probeSets, params, cand.slot, o.sampleTimeoutMs);
-    if (bound.type === 'failed') throw new MeasureFailure('no crash or hang', `${cand.id} ${bound.message} ${at}`);
-    let firstNs = 0;
-    let lastNs = 0;
-    for (let pass = 0; pass < PROBE_PASSES; pass++) {
-      const pr = await cand.client.time(f, 0, cand.slot, o.sampleTimeoutMs);
-      if (pr.type === 'failed') throw new MeasureFailure('no crash or hang', `${cand.id} ${pr.message} ${at}`);
-      const probeOut = await cand.client.read(cand.slot, o.sampleTimeoutMs);
-      if (digest(probeOut) !== pr.digest) throw new MeasureFailure('timed outputs', `the reply to a pass of the cache probe ${at} vouched for other outputs than the ones it left: a reply sent before the work was done`);
-      const pj = judgeRun(spec, lastExp, { outputs: probeOut }, `${at}, after a pass of the cache probe`);
-      if (!pj.passed) throw new MeasureFailure(pj.check === 'matches reference' ? 'timed outputs' : pj.check, pj.detail);
-      const ns = timerOf(cand.kind) === 'parent' ? pr.parentNs : pr.ns;
-      if (pass === 0) firstNs = ns;
-      lastNs = ns;
-    }
-    passes.push({ firstNs, lastNs });
+    const last = await trusted.expect(params, probeSeeds[f - 1]!);
+    return { sets: [...probeSeeds.slice(0, -1).map((s) => generateInputs(spec, params, s)), last.inputs], last };
+  };
+  const first = await freshSets();
+  const bound = await cand.client.bind(first.sets, params, cand.slot, o.sampleTimeoutMs);
+  if (bound.type === 'failed') throw new MeasureFailure('no crash or hang', `${cand.id} ${bound.message} ${at}`);
+  await probePass(first.last, 'the first pass of the cache probe');
+  const passes: ProbePasses = [];
+  const runnerPasses: ProbePasses = [];
+  for (let rep = 0; rep < PROBE_REPEATS; rep++) {
+    const fresh = await freshSets();
+    const rw = await cand.client.rewrite(fresh.sets, cand.slot, o.sampleTimeoutMs);
+    if (rw.type === 'failed') throw new MeasureFailure('no crash or hang', `${cand.id} ${rw.message} ${at}`);
+    const taken = [];
+    for (let pass = 0; pass < PROBE_PASSES; pass++) taken.push(await probePass(fresh.last, 'a pass of the cache probe over new values in the same buffers'));
+    passes.push({ firstNs: taken[0]!.ns, lastNs: taken.at(-1)!.ns });
+    runnerPasses.push({ firstNs: taken[0]!.runnerNs, lastNs: taken.at(-1)!.runnerNs });
   }
-  const probe = judgeCacheProbe({ passes, calls: f, timedPerCallNs: candStats.median });
+  const probe = judgeCacheProbe({ passes, ...(parentTimed ? { runnerPasses } : {}), calls: f, timedPerCallNs: candStats.median });
   if (!probe.passed) throw new MeasureFailure('cache probe', `${probe.detail} ${at}`);
   checks.pass('cache probe', `${probe.detail} ${at}`);
   checks.pass('timed outputs', `the outputs of all ${timedSamples + 1} timed samples matched the reference's (each from a random one of ${TIMED_SETS} input sets, poisoned before)`);

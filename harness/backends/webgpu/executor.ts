@@ -174,6 +174,22 @@ export class Executor {
     });
   }
 
+  /** New values into the input buffers of each bound set (the buffers stay the same); `sets[k]` holds set k's inputs in binding order. */
+  async writeInputs(binding: number, sets: CaseBuffers['tensors'][]): Promise<void> {
+    const b = this.boundCase(binding);
+    if (sets.length !== b.states.length) throw new Error(`${sets.length} input sets given for a case bound with ${b.states.length}`);
+    return scoped(this.open, async () => {
+      for (const [k, st] of b.states.entries()) {
+        // the case's tensors come first among the buffers, in binding order; those not outputs are the inputs
+        const inputs = st.types.flatMap((_, i) => (st.outputs.includes(i) ? [] : [i]));
+        const given = sets[k]!;
+        if (given.length !== inputs.length) throw new Error(`set ${k}: ${given.length} inputs given, ${inputs.length} bound`);
+        inputs.forEach((b, i) => this.device.queue.writeBuffer(st.buffers[b]!, 0, given[i]!.buffer, given[i]!.byteOffset, given[i]!.byteLength));
+      }
+      await this.device.queue.onSubmittedWorkDone();
+    });
+  }
+
   /** The outputs of a bound case as the last dispatch left them. */
   async read(binding: number) {
     const b = this.boundCase(binding);

@@ -36,6 +36,9 @@ async function handle(req: HostRequest): Promise<HostReply> {
     case 'fill':
       await (await exec()).fill(req.binding, req.patterns);
       return { op: 'fill' };
+    case 'write-inputs':
+      await (await exec()).writeInputs(req.binding, req.sets);
+      return { op: 'write-inputs' };
     case 'read':
       return { op: 'read', outputs: await (await exec()).read(req.binding) };
     case 'release':

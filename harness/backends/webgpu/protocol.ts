@@ -47,6 +47,8 @@ export type HostRequest =
   | { op: 'time'; binding: number; iterations: number; start?: number }
   /** Fills each output of a bound case with a 32-bit pattern (one per output, in order). */
   | { op: 'fill'; binding: number; patterns: number[] }
+  /** Writes new values into the input buffers of a bound case's sets, in place: one entry per set, its input tensors in binding order. */
+  | { op: 'write-inputs'; binding: number; sets: TensorArray[][] }
   /** Reads a bound case's outputs back. */
   | { op: 'read'; binding: number }
   | { op: 'release'; binding: number }
@@ -85,6 +87,7 @@ export type HostReply =
   | { op: 'bind-sets'; binding: number; upload_ns: number }
   | { op: 'time'; ns: number; discarded: number }
   | { op: 'fill' }
+  | { op: 'write-inputs' }
   | { op: 'read'; outputs: TensorArray[] }
   | { op: 'release' }
   | { op: 'forget' };

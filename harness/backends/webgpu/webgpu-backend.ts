@@ -146,6 +146,10 @@ class CompiledKernel {
     return {
       run: async (calls, start) => (await this.gpu.request({ op: 'time', binding: b.binding, iterations: calls, start }, what)).ns,
       poison: async () => void (await this.gpu.request({ op: 'fill', binding: b.binding, patterns }, what)),
+      rewritten: async () => {
+        const inputs = this.spec.tensors.filter((t) => t.role === 'input');
+        await this.gpu.request({ op: 'write-inputs', binding: b.binding, sets: sets.map((s) => inputs.map((t) => s[t.name]!)) }, what);
+      },
       read: async () => {
         const r = await this.gpu.request({ op: 'read', binding: b.binding }, what);
         return Object.fromEntries(names.map((n, i) => [n, r.outputs[i]!]));

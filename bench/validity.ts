@@ -6,7 +6,10 @@
 //   - stored, K processes: each side measured in K processes (`--processes`,
 //     the default when saving or comparing a baseline), the interval widened
 //     to the spread of the process medians;
-//   - interleaved: `assay ab`'s samples alternated between runner pairs.
+//   - interleaved: `assay ab`'s samples alternated between runner pairs;
+//   - instructions: each side's instructions per call counted under callgrind
+//     (`assay run --measure instructions`), stored and compared at that
+//     mode's threshold, with a smaller planted slowdown (2%).
 // It reports the false-positive rate (faster/slower called on A = A), the
 // detection rate of the planted slowdown, and the wall time per verdict.
 // Size through the environment: VALIDITY_SESSIONS (default 10) sessions,
@@ -14,9 +17,11 @@
 // twelve functions of bench:harness, which the stored target is checked on),
 // VALIDITY_TIME seconds of budget per case (default: Assay's default),
 // VALIDITY_SLOWDOWN planted for interleaved (1.05) and VALIDITY_SLOWDOWN_STORED
-// for stored (1.10), VALIDITY_PROCESSES runner pairs when interleaved (ab's
-// default), VALIDITY_STORED_PROCESSES processes per side when stored (the
-// baseline default), VALIDITY_MODES (stored-1,stored-k,interleaved).
+// for stored (1.10) and VALIDITY_SLOWDOWN_COUNTED for instructions (1.02),
+// VALIDITY_PROCESSES runner pairs when interleaved (ab's default),
+// VALIDITY_STORED_PROCESSES processes per side when stored (the baseline
+// default), VALIDITY_MODES (stored-1,stored-k,interleaved,instructions; the
+// last needs valgrind, and is left out of the default when it is missing).
 import '../harness/measure/clock.ts';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,8 +31,10 @@ import { DEFAULT_PROCESSES, interleave } from '../harness/ab/interleave.ts';
 import { DEFAULT_BASELINE_PROCESSES, runInProcesses } from '../harness/runner/processes.ts';
 import type { CaseResult } from '../harness/model/types.ts';
 import { DEFAULT_BUDGET_S } from '../harness/measure/measure.ts';
+import { requireValgrind } from '../harness/runner/callgrind.ts';
 import { RunnerClient } from '../harness/runner/client.ts';
-import { compareCases, DEFAULT_THRESHOLD, type CaseComparison } from '../harness/stats/compare.ts';
+import { runCounted } from '../harness/runner/counted-run.ts';
+import { compareCases, DEFAULT_INSTRUCTION_THRESHOLD, DEFAULT_THRESHOLD, type CaseComparison } from '../harness/stats/compare.ts';
 
 const SESSIONS = Number(process.env.VALIDITY_SESSIONS ?? 10);
 const CASES = Math.min(12, Number(process.env.VALIDITY_CASES ?? 12));
@@ -35,11 +42,23 @@ const SET = process.env.VALIDITY_SET ?? 'own';
 const BUDGET = Number(process.env.VALIDITY_TIME ?? DEFAULT_BUDGET_S);
 const SLOWDOWN = Number(process.env.VALIDITY_SLOWDOWN ?? 1.05);
 const SLOWDOWN_STORED = Number(process.env.VALIDITY_SLOWDOWN_STORED ?? 1.1);
+const SLOWDOWN_COUNTED = Number(process.env.VALIDITY_SLOWDOWN_COUNTED ?? 1.02);
 const PROCESSES = Number(process.env.VALIDITY_PROCESSES ?? DEFAULT_PROCESSES);
 const STORED_PROCESSES = Number(process.env.VALIDITY_STORED_PROCESSES ?? DEFAULT_BASELINE_PROCESSES);
-const ALL_MODES = ['stored-1', 'stored-k', 'interleaved'] as const;
+const ALL_MODES = ['stored-1', 'stored-k', 'interleaved', 'instructions'] as const;
 type Mode = (typeof ALL_MODES)[number];
-const MODES = (process.env.VALIDITY_MODES ?? ALL_MODES.join(',')).split(',') as Mode[];
+const hasValgrind = (): boolean => {
+  try {
+    return Boolean(requireValgrind());
+  } catch {
+    return false;
+  }
+};
+const MODES = (process.env.VALIDITY_MODES ?? ALL_MODES.filter((m) => m !== 'instructions' || hasValgrind()).join(',')).split(',') as Mode[];
+const unknownMode = MODES.find((m) => !ALL_MODES.includes(m));
+if (unknownMode) throw new Error(`VALIDITY_MODES: no mode "${unknownMode}"; the modes are ${ALL_MODES.join(', ')}`);
+/** The planted slowdown of each mode: what its threshold is meant to find. */
+const PLANTED: Record<Mode, number> = { 'stored-1': SLOWDOWN_STORED, 'stored-k': SLOWDOWN_STORED, interleaved: SLOWDOWN, instructions: SLOWDOWN_COUNTED };
 const FUNCTIONS_FILE = fileURLToPath(new URL('./harness/functions.ts', import.meta.url));
 
 /** The bench file of the chosen set; `scale` multiplies the work of every function. */
@@ -84,8 +103,9 @@ function ownBenchFile(scale: number): string {
 }
 
 const root = mkdtempSync(path.join(tmpdir(), 'assay-validity-'));
-const dirs = { same: path.join(root, 'a'), slow: path.join(root, 'b'), slowStored: path.join(root, 'c') };
-for (const [dir, scale] of [[dirs.same, 1], [dirs.slow, SLOWDOWN], [dirs.slowStored, SLOWDOWN_STORED]] as const) {
+const dirs = { same: path.join(root, 'a'), slow: path.join(root, 'b'), slowStored: path.join(root, 'c'), slowCounted: path.join(root, 'd') };
+const SLOW_DIR: Record<Mode, string> = { 'stored-1': dirs.slowStored, 'stored-k': dirs.slowStored, interleaved: dirs.slow, instructions: dirs.slowCounted };
+for (const [dir, scale] of [[dirs.same, 1], [dirs.slow, SLOWDOWN], [dirs.slowStored, SLOWDOWN_STORED], [dirs.slowCounted, SLOWDOWN_COUNTED]] as const) {
   mkdirSync(dir);
   writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'validity', private: true, type: 'module' }));
   writeFileSync(path.join(dir, 'work.bench.ts'), benchFile(scale));
@@ -139,7 +159,15 @@ async function interleaved(bDir: string): Promise<CaseComparison[]> {
   }
 }
 
-const RUN: Record<Mode, (bDir: string) => Promise<CaseComparison[]>> = { 'stored-1': stored, 'stored-k': storedK, interleaved };
+/** Instructions: each side counted in its own runner under callgrind, as `assay run --measure instructions` does, then compared as stored runs are. */
+async function counted(bDir: string): Promise<CaseComparison[]> {
+  const side = async (dir: string): Promise<CaseResult[]> => (await runCounted({ cwd: dir, paths: ['work.bench.ts'], output: null })).cases;
+  const a = await side(dirs.same);
+  const b = await side(bDir);
+  return compareCases(a, b, { threshold: DEFAULT_INSTRUCTION_THRESHOLD });
+}
+
+const RUN: Record<Mode, (bDir: string) => Promise<CaseComparison[]>> = { 'stored-1': stored, 'stored-k': storedK, interleaved, instructions: counted };
 const t0 = performance.now();
 for (let s = 0; s < SESSIONS; s++) {
   // the order of modes rotates, so none always runs first in a session
@@ -147,7 +175,7 @@ for (let s = 0; s < SESSIONS; s++) {
   for (const cond of ['null', 'planted'] as const) {
     for (const mode of modes) {
       const start = performance.now();
-      const bDir = cond === 'null' ? dirs.same : mode === 'interleaved' ? dirs.slow : dirs.slowStored;
+      const bDir = cond === 'null' ? dirs.same : SLOW_DIR[mode];
       const cases = await RUN[mode](bDir);
       const t = tallies[`${mode}/${cond}`];
       t.wallMs += performance.now() - start;
@@ -161,7 +189,12 @@ rmSync(root, { recursive: true, force: true });
 
 const pct = (x: number, n: number): string => (n ? `${((100 * x) / n).toFixed(1)}%` : 'n/a');
 const rows: string[] = [];
-const LABEL: Record<Mode, string> = { 'stored-1': 'stored, 1 process', 'stored-k': `stored, ${STORED_PROCESSES} processes`, interleaved: `interleaved, ${PROCESSES} pairs` };
+const LABEL: Record<Mode, string> = {
+  'stored-1': 'stored, 1 process',
+  'stored-k': `stored, ${STORED_PROCESSES} processes`,
+  interleaved: `interleaved, ${PROCESSES} pairs`,
+  instructions: `instructions, stored (±${(DEFAULT_INSTRUCTION_THRESHOLD * 100).toFixed(1)}%)`,
+};
 for (const mode of ALL_MODES.filter((m) => MODES.includes(m))) {
   const nul = tallies[`${mode}/null`];
   const pl = tallies[`${mode}/planted`];
@@ -171,7 +204,7 @@ for (const mode of ALL_MODES.filter((m) => MODES.includes(m))) {
   const wrong = pl.verdicts.filter((c) => c.verdict === 'faster').length;
   const perVerdict = (nul.wallMs + pl.wallMs) / (nul.verdicts.length + pl.verdicts.length) / 1000;
   rows.push(
-    `| ${LABEL[mode]} | ×${mode === 'interleaved' ? SLOWDOWN : SLOWDOWN_STORED} | ${nul.verdicts.length} | ${fp} | **${pct(fp, nul.verdicts.length)}** | ${pct(same, nul.verdicts.length)} | ${pl.verdicts.length} | ${det} | **${pct(det, pl.verdicts.length)}** | ${wrong} | ${perVerdict.toFixed(2)} s |`,
+    `| ${LABEL[mode]} | ×${PLANTED[mode]} | ${nul.verdicts.length} | ${fp} | **${pct(fp, nul.verdicts.length)}** | ${pct(same, nul.verdicts.length)} | ${pl.verdicts.length} | ${det} | **${pct(det, pl.verdicts.length)}** | ${wrong} | ${perVerdict.toFixed(2)} s |`,
   );
 }
 // per bench function, which shows the kinds of work whose speed a process's luck decides
@@ -190,7 +223,7 @@ for (const mode of ALL_MODES.filter((m) => MODES.includes(m))) {
 process.stdout.write(
   [
     `Node ${process.version}, ${SESSIONS} sessions × the ${SET} set of functions, budget ${BUDGET} s per case (per side), threshold ±${(DEFAULT_THRESHOLD * 100).toFixed(0)}%; ${((performance.now() - t0) / 60000).toFixed(1)} min in all.`,
-    'Targets: stored (K processes) false positives ≤ 1% and a 10% slowdown detected ≥ 90%; interleaved false positives ≤ 1% and a 5% slowdown detected ≥ 95%.',
+    'Targets: stored (K processes) false positives ≤ 1% and a 10% slowdown detected ≥ 90%; interleaved false positives ≤ 1% and a 5% slowdown detected ≥ 95%. Instructions: no target of its own; it is the gate for machines whose time is too noisy for those.',
     '',
     '| mode | planted | A = A comparisons | called faster/slower | false-positive rate | called same | planted comparisons | called slower | detection | called faster | wall per verdict |',
     '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',

@@ -113,7 +113,8 @@ Score options (docs/scoring.md):
   --held-out N          held-out shapes drawn for verification (default 3)
   --seed N              the seed of the draws (fresh by default)
   --setting NAME=V      the candidate's own setting (threads, ep) to score it at
-  --memory MB           the candidate runner's address-space limit (default 4096)
+  --memory MB           the candidate runner's address-space limit, beyond what a
+                        bare Node process reserves (default 4096)
   --timeout SECONDS     the time limit of each stage (default 60)
   --kernels DIR         take the problem from DIR instead of the built-in kernels/
   score exits 0 accepted, 1 rejected, 2 usage or input error, 3 backend unavailable,

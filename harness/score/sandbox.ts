@@ -14,8 +14,31 @@ import { lavapipeDir } from '../backends/webgpu/lavapipe-paths.mjs';
 import { packageRoot, projectDataDir } from '../model/paths.ts';
 import type { ArtifactKind, ScoreCheck } from '../model/types.ts';
 
-/** The address space a candidate's runner may use by default: Node, Dawn and a kernel's buffers fit. */
+/**
+ * The address space a candidate's runner may use by default, beyond what a bare
+ * Node process of this version reserves (nodeReservedMb): Dawn, lavapipe and a
+ * kernel's buffers fit.
+ */
 export const DEFAULT_MEMORY_MB = 4096;
+
+let reserved: number | null = null;
+
+/**
+ * The address space (MiB) a bare Node process of this version reserves before it
+ * runs anything: about 0.75 GiB on Node 20 and 22, 1.4 GiB on Node 24. The limit
+ * is set above it, so that `--memory` means the same allowance on every version
+ * (under a flat 2 GiB, Node 24's GPU process ran out of address space before any
+ * kernel did). 0 where it cannot be read (no /proc).
+ */
+export function nodeReservedMb(): number {
+  if (reserved !== null) return reserved;
+  const r = spawnSync(process.execPath, ['-e', "process.stdout.write(/VmPeak:\\s*(\\d+)/.exec(require('fs').readFileSync('/proc/self/status','utf8'))?.[1] ?? '0')"], {
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  reserved = r.status === 0 ? Math.ceil(Number(r.stdout) / 1024) || 0 : 0;
+  return reserved;
+}
 
 export interface SandboxOptions {
   kind: ArtifactKind;
@@ -101,8 +124,13 @@ export function sandboxFor(o: SandboxOptions): Sandbox {
     layer('process isolation', false, o.kind === 'js' ? `${why}; a JS candidate's process.kill is still refused inside its runner` : why);
   }
   if (prlimitAvailable()) {
-    wrapper.push('prlimit', `--as=${o.memoryMb * 2 ** 20}`, '--core=0', '--');
-    layer('memory limit', true, `prlimit --as: ${o.memoryMb} MiB of address space for the whole runner (buffers and native allocations too, not only the JS heap); an allocation past it fails`);
+    const base = nodeReservedMb();
+    wrapper.push('prlimit', `--as=${(o.memoryMb + base) * 2 ** 20}`, '--core=0', '--');
+    layer(
+      'memory limit',
+      true,
+      `prlimit --as: ${o.memoryMb} MiB of address space for the runner (buffers and native allocations too, not only the JS heap), beyond the ${base} MiB a bare Node ${process.versions.node} reserves; an allocation past it fails`,
+    );
   } else {
     layer('memory limit', false, process.env.ASSAY_SCORE_SANDBOX === 'none' ? 'turned off by ASSAY_SCORE_SANDBOX=none' : 'prlimit (util-linux) is not installed');
   }

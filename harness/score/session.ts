@@ -39,7 +39,7 @@ export interface ScoreOptions {
   heldOut?: number;
   /** The session's seed; fresh by default. */
   seed?: number;
-  /** The candidate's runner's address-space limit, in MiB. */
+  /** The candidate's runner's address-space limit, in MiB, beyond what a bare Node process reserves (sandbox.ts). */
   memoryMb?: number;
   stageTimeoutS?: number;
   /** The points to measure; by default every public point whose reference call takes at most 50 ms (at least one). */

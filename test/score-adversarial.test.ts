@@ -53,6 +53,16 @@ describe('scoring adversarial candidates', () => {
     });
   }
 
+  it('keeps the reference outputs of its plan only, however many candidates it measured, and drops a plan it redrew', () => {
+    const points = (): number => session.plan.verify.length + session.plan.reuse.seeds.length;
+    expect(session.trusted.kept).toBe(points());
+    const publicPoints = session.plan.verify.filter((v) => v.inputs === 'public').length;
+    session.redraw();
+    // the public points are the same in every plan; the new draws are being computed
+    expect(session.trusted.kept).toBe(points());
+    expect(publicPoints).toBeGreaterThan(0);
+  });
+
   it('left nothing written where the escaping candidates tried to write', () => {
     for (const f of ESCAPES) expect(existsSync(f), f).toBe(false);
   });

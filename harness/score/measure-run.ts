@@ -53,6 +53,8 @@ export async function measureStage(c: MeasureContext): Promise<{ ok: boolean; re
   await cost.start('measure', runners(), (Date.now() - waitStart) / 1000);
   try {
     c.log(`${score.candidate}: measure at ${points.map(formatParams).join('; ')}`);
+    // nothing computed ahead (the plan's expectations) may still run in the trusted runner while anything is timed
+    await trusted.settled();
     const roofline = await c.roofline();
     const { budgetNs, sampleTimeoutMs } = c;
     const ref = trusted.reference;

@@ -92,7 +92,7 @@ export async function measurePoint(sides: MeasureSide[], trusted: TrustedRunner,
   const at = `at ${formatParams(params)}`;
   const seeds = Array.from({ length: TIMED_SETS }, () => rng.int(2 ** 31));
   const exps: Expectation[] = [];
-  for (const s of seeds) exps.push(await trusted.expect(params, s));
+  for (const s of seeds) exps.push(await trusted.expect(params, s, { once: true }));
   const cand = sides.find((s) => s.role === 'candidate')!;
   let timedSamples = 0;
 
@@ -172,7 +172,7 @@ export async function measurePoint(sides: MeasureSide[], trusted: TrustedRunner,
   /** `f` sets never shown before; the expectation of the last, on which a pass of `f` calls ends. */
   const freshSets = async (): Promise<{ sets: Tensors[]; last: Expectation }> => {
     const probeSeeds = Array.from({ length: f }, () => rng.int(2 ** 31));
-    const last = await trusted.expect(params, probeSeeds[f - 1]!);
+    const last = await trusted.expect(params, probeSeeds[f - 1]!, { once: true });
     return { sets: [...probeSeeds.slice(0, -1).map((s) => generateInputs(spec, params, s)), last.inputs], last };
   };
   const first = await freshSets();

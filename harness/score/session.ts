@@ -67,6 +67,8 @@ export class ScoringSession {
   ) {
     this.plan = drawPlan(lp.problem, { ...(o.seed !== undefined ? { seed: o.seed } : {}), ...(o.heldOut !== undefined ? { heldOut: o.heldOut } : {}) });
     this.machine = captureMachine().id;
+    // the reference's outputs on the plan's points, computed while the first candidate builds
+    trusted.prefetch(planPoints(this.plan));
   }
 
   /** Loads the problem and starts the trusted runner. An unknown problem is a UsageError. */
@@ -81,6 +83,9 @@ export class ScoringSession {
   /** Draws a new plan (seeds and held-out shapes): each score an agent asks for separately gets its own. */
   redraw(seed?: number): void {
     this.plan = drawPlan(this.lp.problem, { ...(seed !== undefined ? { seed } : {}), ...(this.o.heldOut !== undefined ? { heldOut: this.o.heldOut } : {}) });
+    // the last plan's draws are never asked for again (the public seeds are the same)
+    this.trusted.keepOnly(planPoints(this.plan));
+    this.trusted.prefetch(planPoints(this.plan));
   }
 
   async close(): Promise<void> {
@@ -222,6 +227,11 @@ export class ScoringSession {
     }
     return out;
   }
+}
+
+/** The points a plan verifies at, each with its seed: those whose reference outputs the session keeps. */
+function planPoints(plan: ScoringPlan): Array<{ params: Params; seed: number }> {
+  return [...plan.verify, ...plan.reuse.seeds.map((seed) => ({ params: plan.reuse.params, seed }))];
 }
 
 /**

@@ -22,6 +22,8 @@ export function signatureOf(lp: LoadedProblem): ProblemSignature {
   return { name: lp.problem.name, axes: lp.problem.axes, tensors: lp.problem.tensors };
 }
 
+const expectationKey = (params: Params, seed: number): string => `${formatParams(params)}|${seed}`;
+
 export class TrustedRunner {
   private loaded = new Map<string, Promise<void>>();
   private expectations = new Map<string, Promise<Expectation & { ns: number }>>();
@@ -58,29 +60,57 @@ export class TrustedRunner {
     return p;
   }
 
-  /** The inputs of `seed` at `params` and the reference's outputs on them, computed once. */
-  expect(params: Params, seed: number): Promise<Expectation & { ns: number }> {
-    const key = `${formatParams(params)}|${seed}`;
-    let p = this.expectations.get(key);
-    if (!p) {
-      p = (async () => {
-        const ref = this.reference;
-        await this.ensure(ref);
-        const inputs = generateInputs(this.lp.problem, params, seed);
-        const r = await this.client.call(inputs, params, { slot: slotName(ref) });
-        const where = `the reference ${this.lp.problem.name}/${ref.name} at ${formatParams(params)}`;
-        if (r.type === 'failed') throw new InternalError(`${where} failed: ${r.message}`);
-        const unwritten = firstUnwritten(r.outputs);
-        if (unwritten) throw new InternalError(`${where} left ${unwritten.tensor}[${unwritten.index}] unwritten`);
-        const bad = firstNonFinite(r.outputs);
-        if (bad) throw new InternalError(`${where} wrote ${bad.value} to ${bad.tensor}[${bad.index}]`);
-        const prev = this.referenceNs.get(formatParams(params));
-        this.referenceNs.set(formatParams(params), prev === undefined ? r.ns : Math.min(prev, r.ns));
-        return { params, inputs, expected: r.outputs, ns: r.ns };
-      })();
-      this.expectations.set(key, p);
-    }
+  /**
+   * The inputs of `seed` at `params` and the reference's outputs on them. The
+   * plan's points are computed once and kept (every candidate of a session is
+   * verified on them); `once` is for draws that no later call asks for again (the
+   * measure stage's sets), which are not kept, so a long session does not hold
+   * every set it ever measured.
+   */
+  expect(params: Params, seed: number, o: { once?: boolean } = {}): Promise<Expectation & { ns: number }> {
+    const key = expectationKey(params, seed);
+    const kept = this.expectations.get(key);
+    if (kept) return kept;
+    const p = this.compute(params, seed);
+    if (!o.once) this.expectations.set(key, p);
     return p;
+  }
+
+  /** Starts computing the expectations of these points now, so that they are ready when a stage asks; failures surface there. */
+  prefetch(points: Array<{ params: Params; seed: number }>): void {
+    for (const x of points) this.expect(x.params, x.seed).catch(() => {});
+  }
+
+  /** Drops the kept expectations other than these (a new plan's points), so that a session that redraws does not grow. */
+  keepOnly(points: Array<{ params: Params; seed: number }>): void {
+    const keep = new Set(points.map((x) => expectationKey(x.params, x.seed)));
+    for (const key of [...this.expectations.keys()]) if (!keep.has(key)) this.expectations.delete(key);
+  }
+
+  /** How many expectations are kept. */
+  get kept(): number {
+    return this.expectations.size;
+  }
+
+  /** Resolves once no expectation is being computed: the trusted runner is idle before anything of it is timed. */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.expectations.values()]);
+  }
+
+  private async compute(params: Params, seed: number): Promise<Expectation & { ns: number }> {
+    const ref = this.reference;
+    await this.ensure(ref);
+    const inputs = generateInputs(this.lp.problem, params, seed);
+    const r = await this.client.call(inputs, params, { slot: slotName(ref) });
+    const where = `the reference ${this.lp.problem.name}/${ref.name} at ${formatParams(params)}`;
+    if (r.type === 'failed') throw new InternalError(`${where} failed: ${r.message}`);
+    const unwritten = firstUnwritten(r.outputs);
+    if (unwritten) throw new InternalError(`${where} left ${unwritten.tensor}[${unwritten.index}] unwritten`);
+    const bad = firstNonFinite(r.outputs);
+    if (bad) throw new InternalError(`${where} wrote ${bad.value} to ${bad.tensor}[${bad.index}]`);
+    const prev = this.referenceNs.get(formatParams(params));
+    this.referenceNs.set(formatParams(params), prev === undefined ? r.ns : Math.min(prev, r.ns));
+    return { params, inputs, expected: r.outputs, ns: r.ns };
   }
 
   shutdown(): Promise<void> {

@@ -35,10 +35,12 @@ describe('scoring adversarial candidates', () => {
     if (!skipWebGpu) expect(kinds('.wgsl')).toEqual(expect.arrayContaining(['unwritten', 'stale-output', 'mutate-inputs', 'shapes-only', 'inf', 'honest-tiled']));
   });
 
-  for (const f of files) {
+  for (const [i, f] of files.entries()) {
     const want = expectationOf(path.join(DIR, f));
     it(`${f}: ${want.verdict}${want.check ? ` (${want.check})` : ''}`, async () => {
-      const s = await session.score(path.join(DIR, f));
+      // as a folder is scored: the next candidate's runner starts while this one is verified
+      const next = files[i + 1];
+      const s = await session.score(path.join(DIR, f), next ? { next: path.join(DIR, next) } : {});
       expect(s.verdict, `${f}: ${s.reason ?? ''}`).toBe(want.verdict);
       if (want.verdict === 'accepted') {
         expect(s.stage).toBe('done');

@@ -66,6 +66,10 @@ describe('assay score', () => {
     expect(f.fast_p).toEqual({ '1': fast(1), '1.5': fast(1.5) });
     const g = Math.exp(f.scores.filter((s) => s.verdict === 'accepted').reduce((a, s) => a + Math.log(s.speedup!.point), 0) / 2);
     expect(f.geomean_speedup).toBeCloseTo(g, 10);
+    // each candidate after the first was loaded in a runner started while the one before it was verified
+    const loaded = f.scores.map((s) => s.checks.find((c) => c.name === 'builds and loads')!.detail);
+    expect(loaded[0]).not.toMatch(/started while/);
+    for (const d of loaded.slice(1)) expect(d).toMatch(/^loaded in its sandboxed runner \(started while the candidate before it was verified\)/);
     const net = f.scores[0]!.checks.find((c) => c.name === 'network isolation')!;
     expect(net).toMatchObject({ passed: false, unavailable: true });
     expect(net.detail).toMatch(/^unavailable: turned off by ASSAY_SCORE_SANDBOX=none; a JS candidate's network calls are still refused/);

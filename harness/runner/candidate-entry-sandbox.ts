@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Backend } from '../backends/backend.ts';
 import type { ArtifactKind } from '../model/types.ts';
 import { serveCandidate } from './candidate-host.ts';
+import { WARM_ENV } from './protocol.ts';
 
 async function backendOf(kind: ArtifactKind): Promise<Backend> {
   switch (kind) {
@@ -28,6 +29,11 @@ async function backendOf(kind: ArtifactKind): Promise<Backend> {
       throw new Error(`this runner loads native, wgsl and onnx artifacts, not ${kind}`);
   }
 }
+
+// started ahead of its candidate: the backend of the kind it will load is made ready first (a failure
+// here is left for the load to meet and report)
+const warm = process.env[WARM_ENV] as ArtifactKind | undefined;
+if (warm) await backendOf(warm).then((b) => b.availability()).catch(() => {});
 
 serveCandidate({
   async load(candidate, problem) {

@@ -79,7 +79,8 @@ export class RunnerClient {
 
   private constructor(
     private readonly proc: ChildProcess,
-    readonly label: string,
+    /** Names the runner in messages; a runner started before its candidate was known is named for it when it gets one. */
+    public label: string,
     /** Started under a wrapper, whose exit code 128+N means the runner died of signal N. */
     private readonly wrapped = false,
   ) {}

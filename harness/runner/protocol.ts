@@ -8,6 +8,12 @@ import type { MeasureOptions } from '../measure/measure.ts';
 
 /** Bumped on any incompatible change; the parent refuses a runner that says another. */
 export const PROTOCOL_VERSION = 1;
+/**
+ * Set (to an artifact kind) in the environment of a candidate runner started
+ * before its candidate is known: the runner loads that kind's backend (for wgsl,
+ * the GPU process and its device) before it says hello.
+ */
+export const WARM_ENV = 'ASSAY_RUNNER_WARM';
 
 /** What to plan: the same selection `assay run` takes, resolved against the runner's cwd; and how to measure. */
 export interface PlanOptions extends Selection {

@@ -10,23 +10,81 @@ import { auditLibrary } from '../backends/native/symbols.ts';
 import { readWgslKernel } from '../backends/webgpu/wgsl-source.ts';
 import { ArtifactError, describeError } from '../model/errors.ts';
 import { displayPath } from '../model/files.ts';
-import type { ArtifactKind, Score, Settings } from '../model/types.ts';
+import type { ArtifactKind, Score, ScoreCheck, Settings } from '../model/types.ts';
 import type { LoadedProblem } from '../run/suite.ts';
 import { CandidateClient } from '../runner/candidate-client.ts';
+import { WARM_ENV } from '../runner/protocol.ts';
 import type { CandidateSpec } from '../runner/protocol.ts';
 import { bundleCandidate, runnerBundles } from './bundle.ts';
 import type { CheckList } from './checks.ts';
 import { sandboxFor } from './sandbox.ts';
 import { signatureOf } from './trusted.ts';
 
-export interface BuildOptions {
+export interface BuildOptions extends RunnerOptions {
   file: string;
-  kind: ArtifactKind;
   settings: Settings;
+  /** Where the runner comes from once the candidate has passed its audit: one started ahead, say; by default a new one. */
+  runner?: () => Promise<SandboxedRunner>;
+}
+
+/** What starting a candidate's sandboxed runner needs; the candidate itself comes later. */
+export interface RunnerOptions {
+  kind: ArtifactKind;
   memoryMb: number;
-  /** The stage's time limit, in ms: starting the runner and loading the candidate must fit in it. */
+  /** The build stage's time limit, in ms (a GPU request inside the runner gets a second less). */
   timeoutMs: number;
   project: string;
+}
+
+/** A runner started in its sandbox, with the private folder the candidate goes into, before it is known which candidate that is. */
+export interface SandboxedRunner {
+  kind: ArtifactKind;
+  dir: string;
+  client: CandidateClient;
+  /** The sandbox's layers, as checks. */
+  layers: ScoreCheck[];
+  /** Started ahead, for a candidate not yet in hand (a folder's next one). */
+  ahead: boolean;
+}
+
+/**
+ * Starts a runner in its sandbox, with a private folder of its own. `ahead`: for
+ * a candidate not in hand yet; the runner then also loads its kind's backend (for
+ * wgsl, the GPU process and its device) before it says it is ready, which no
+ * candidate influences, so that only the candidate's own load is left for its build.
+ */
+export async function startSandboxedRunner(o: RunnerOptions, ahead = false): Promise<SandboxedRunner> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'assay-score-'));
+  try {
+    const bundles = await runnerBundles();
+    let entry = bundles.sandbox;
+    if (o.kind === 'js') {
+      // the JS runner sits beside its candidate, so that reading that one folder is all it may do
+      entry = path.join(dir, 'runner.mjs');
+      copyFileSync(bundles.js, entry);
+    }
+    const box = sandboxFor({ kind: o.kind, dir, memoryMb: o.memoryMb, project: o.project, gpuTimeoutS: Math.max(1, Math.floor(o.timeoutMs / 1000) - 1) });
+    const client = await CandidateClient.start({
+      cwd: box.cwd,
+      entry,
+      execArgv: box.execArgv,
+      wrapper: box.wrapper,
+      env: { ...box.env, ...(ahead && o.kind !== 'js' ? { [WARM_ENV]: o.kind } : {}) },
+      inheritEnv: false,
+      label: 'of a candidate',
+      output: null,
+    });
+    return { kind: o.kind, dir, client, layers: box.layers, ahead };
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e; // a runner that cannot start is Assay's failure, not the candidate's
+  }
+}
+
+/** Stops a runner and removes its folder. */
+export async function stopSandboxedRunner(r: SandboxedRunner): Promise<void> {
+  await r.client.shutdown().catch(() => r.client.kill());
+  rmSync(r.dir, { recursive: true, force: true });
 }
 
 export interface Built {
@@ -46,18 +104,15 @@ function locationOf(e: unknown): Score['location'] | undefined {
 
 export async function buildStage(lp: LoadedProblem, o: BuildOptions, checks: CheckList): Promise<Built | BuildFailure> {
   const spec = lp.problem;
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'assay-score-'));
-  const cleanup = async (): Promise<void> => rmSync(dir, { recursive: true, force: true });
-  const fail = async (name: string, e: unknown): Promise<BuildFailure> => {
-    await cleanup();
+  const fail = (name: string, e: unknown): BuildFailure => {
     const reason = describeError(e);
     checks.fail(name, reason);
     const location = locationOf(e);
     return { reason: `${name}: ${reason}`, ...(location ? { location } : {}) };
   };
-  let file = o.file;
 
   // format and audit, in this process: nothing of the candidate runs yet
+  let bundled: string | null = null;
   try {
     if (o.kind === 'wgsl') readWgslKernel(o.file, readFileSync(o.file, 'utf8'), spec);
     if (o.kind === 'js') {
@@ -66,8 +121,7 @@ export async function buildStage(lp: LoadedProblem, o: BuildOptions, checks: Che
       for (const c of b.checks) checks.add(c);
       const bad = b.checks.find((c) => !c.passed);
       if (bad) return fail(bad.name, new Error(bad.detail));
-      file = path.join(dir, 'candidate.mjs');
-      writeFileSync(file, b.code);
+      bundled = b.code;
     }
   } catch (e) {
     return fail('format', e);
@@ -90,43 +144,19 @@ export async function buildStage(lp: LoadedProblem, o: BuildOptions, checks: Che
     if (a.clocks.length) checks.fail('clocks untouched', `the library defines ${a.clocks.join(', ')}, the clock functions the measuring loop reads`);
     else checks.pass('clocks untouched', 'defines no clock function');
     const bad = checks.firstFailure();
-    if (bad) {
-      await cleanup();
-      return { reason: `${bad.name}: ${bad.detail}` };
-    }
+    if (bad) return { reason: `${bad.name}: ${bad.detail}` };
   }
 
   // the runner, in the sandbox, and the candidate loaded there
-  const bundles = await runnerBundles();
-  let entry = bundles.sandbox;
-  if (o.kind === 'js') {
-    // the JS runner sits beside its candidate, so that reading that one folder is all it may do
-    entry = path.join(dir, 'runner.mjs');
-    copyFileSync(bundles.js, entry);
-  }
-  const box = sandboxFor({ kind: o.kind, dir, memoryMb: o.memoryMb, project: o.project, gpuTimeoutS: Math.max(1, Math.floor(o.timeoutMs / 1000) - 1) });
-  for (const l of box.layers) checks.add(l);
-  let client: CandidateClient;
-  try {
-    client = await CandidateClient.start({
-      cwd: box.cwd,
-      entry,
-      execArgv: box.execArgv,
-      wrapper: box.wrapper,
-      env: box.env,
-      inheritEnv: false,
-      label: `of ${displayPath(o.file)}`,
-      output: null,
-    });
-  } catch (e) {
-    await cleanup();
-    throw e; // a runner that cannot start is Assay's failure, not the candidate's
-  }
-  if (o.kind !== 'js') {
-    // the sandbox sees its private folder, not the caller's /tmp: the candidate goes in by copy, under its own name
-    file = path.join(dir, path.basename(o.file));
-    copyFileSync(o.file, file);
-  }
+  const runner = await (o.runner ?? (() => startSandboxedRunner(o)))();
+  const { client, dir } = runner;
+  for (const l of runner.layers) checks.add(l);
+  const cleanup = (): Promise<void> => stopSandboxedRunner(runner);
+  // the sandbox sees its private folder, not the caller's /tmp: the candidate goes in by copy
+  const file = path.join(dir, bundled !== null ? 'candidate.mjs' : path.basename(o.file));
+  if (bundled !== null) writeFileSync(file, bundled);
+  else copyFileSync(o.file, file);
+  client.runner.label = `of ${displayPath(o.file)}`;
   const candidate: CandidateSpec = { kind: o.kind, file, ...(Object.keys(o.settings).length ? { settings: o.settings } : {}) };
   client.alias = [file, displayPath(o.file)];
   let r;
@@ -134,21 +164,17 @@ export async function buildStage(lp: LoadedProblem, o: BuildOptions, checks: Che
     r = await client.load(candidate, signatureOf(lp), undefined, o.timeoutMs);
   } catch (e) {
     client.kill();
-    return fail('builds and loads', new Error(`its runner ${client.exitReason ?? describeError(e)} while loading it`));
+    const failed = fail('builds and loads', new Error(`its runner ${client.exitReason ?? describeError(e)} while loading it`));
+    await cleanup();
+    return failed;
   }
   if (r.type === 'failed') {
-    await client.shutdown();
+    await cleanup();
     const e = r.location ? new ArtifactError(r.message, o.file, r.location.line) : new Error(r.message);
     return fail('builds and loads', e);
   }
   const details = Object.entries(r.details).map(([k, v]) => `${k} ${v}`).join(', ');
-  checks.pass('builds and loads', `loaded in its sandboxed runner${details ? ` (${details})` : ''}`);
-  return {
-    client,
-    dir,
-    cleanup: async () => {
-      await client.shutdown().catch(() => client.kill());
-      await cleanup();
-    },
-  };
+  const where = runner.ahead ? 'loaded in its sandboxed runner (started while the candidate before it was verified)' : 'loaded in its sandboxed runner';
+  checks.pass('builds and loads', `${where}${details ? ` (${details})` : ''}`);
+  return { client, dir, cleanup };
 }

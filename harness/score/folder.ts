@@ -26,10 +26,10 @@ export async function scoreFolder(problem: string, dir: string, o: ScoreOptions 
   const session = await ScoringSession.open(problem, o);
   const scores: Score[] = [];
   try {
-    for (const file of files) {
+    for (const [i, file] of files.entries()) {
       let s: Score;
       try {
-        s = await session.score(file);
+        s = await session.score(file, { next: files[i + 1] });
       } catch (e) {
         // a kind this machine cannot run does not stop the folder: it is an error of the setting, not of the candidate
         s = errorScore(problem, file, e instanceof BackendUnavailableError ? describeError(e) : `Assay failed: ${describeError(e)}`);

@@ -15,7 +15,7 @@ import { TOOL_VERSION } from '../model/version.ts';
 import { axisPoints, formatParams } from '../problem/define.ts';
 import { loadProblems, variantFile, type LoadedProblem } from '../run/suite.ts';
 import { bestBuiltIn, type BuiltIn } from './best.ts';
-import { buildStage } from './build.ts';
+import { buildStage, startSandboxedRunner, stopSandboxedRunner, type RunnerOptions, type SandboxedRunner } from './build.ts';
 import { CheckList, type Stage } from './checks.ts';
 import { CostMeter } from './cost.ts';
 import { measureStage } from './measure-run.ts';
@@ -58,6 +58,8 @@ export class ScoringSession {
   plan: ScoringPlan;
   private best = new Map<string, Promise<BuiltIn | null>>();
   private roofline: Promise<Roofline> | null = null;
+  /** A runner started for the next candidate while the current one is verified (a folder's), and what it was started for. */
+  private spare: { kind: ArtifactKind; runner: Promise<SandboxedRunner> } | null = null;
   readonly machine: string;
 
   private constructor(
@@ -89,7 +91,23 @@ export class ScoringSession {
   }
 
   async close(): Promise<void> {
+    await this.dropSpare();
     await this.trusted.shutdown().catch(() => {});
+  }
+
+  private async dropSpare(): Promise<void> {
+    const s = this.spare;
+    this.spare = null;
+    const r = await s?.runner.catch(() => null);
+    if (r) await stopSandboxedRunner(r);
+  }
+
+  /** The runner for a candidate of this kind: the one started ahead for it, else a new one. */
+  private runnerFor(o: RunnerOptions): Promise<SandboxedRunner> {
+    const s = this.spare;
+    if (s?.kind !== o.kind) return startSandboxedRunner(o);
+    this.spare = null;
+    return s.runner.catch(() => startSandboxedRunner(o));
   }
 
   private log(line: string): void {
@@ -101,11 +119,12 @@ export class ScoringSession {
    * a missing one an InputError, a kind this machine cannot run a
    * BackendUnavailableError; everything else is a Score, `error` included.
    */
-  async score(file: string): Promise<Score> {
-    return this.scoreKind(path.resolve(file), await checkCandidate(file));
+  async score(file: string, o: { next?: string } = {}): Promise<Score> {
+    return this.scoreKind(path.resolve(file), await checkCandidate(file), o.next ? kindOfFile(o.next) : null);
   }
 
-  private async scoreKind(file: string, kind: ArtifactKind): Promise<Score> {
+  /** `next`: the kind of the candidate that comes next (a folder's), whose runner starts while this one is verified. */
+  private async scoreKind(file: string, kind: ArtifactKind, next: ArtifactKind | null): Promise<Score> {
     const cost = new CostMeter();
     const checks = new CheckList(kind);
     const score: Score = {
@@ -138,13 +157,21 @@ export class ScoringSession {
     try {
       this.log(`${score.candidate}: build`);
       await cost.start('build', runners());
-      built = await buildStage(this.lp, { file, kind, settings, memoryMb: this.o.memoryMb ?? DEFAULT_MEMORY_MB, timeoutMs, project: cwd }, checks);
+      const runner: RunnerOptions = { kind, memoryMb: this.o.memoryMb ?? DEFAULT_MEMORY_MB, timeoutMs, project: cwd };
+      built = await buildStage(this.lp, { ...runner, file, settings, runner: () => this.runnerFor(runner) }, checks);
       await cost.stop(runners());
       if (!('client' in built)) {
         if (built.location) score.location = built.location;
         return reject('build', built.reason);
       }
       const client = built.client;
+
+      if (next && !this.spare) {
+        // the next candidate's runner starts beside this one's verify stage, and is ready before anything is measured
+        const spare = startSandboxedRunner({ ...runner, kind: next }, true);
+        spare.catch(() => {});
+        this.spare = { kind: next, runner: spare };
+      }
 
       score.stage = 'verify';
       this.log(`${score.candidate}: verify (${this.plan.verify.length} points and a reuse of buffers)`);
@@ -155,6 +182,7 @@ export class ScoringSession {
       if (!v.ok) return reject('verify', v.reason!);
 
       score.stage = 'measure';
+      await this.spare?.runner.catch(() => {});
       const measured = await measureStage({
         score,
         client,

@@ -107,7 +107,15 @@ export class ScoringSession {
     const s = this.spare;
     if (s?.kind !== o.kind) return startSandboxedRunner(o);
     this.spare = null;
-    return s.runner.catch(() => startSandboxedRunner(o));
+    // one that failed to start, or died while it waited, is Assay's loss, not the candidate's: a new one instead
+    return s.runner.then(
+      async (r) => {
+        if (!r.client.exitReason) return r;
+        await stopSandboxedRunner(r);
+        return startSandboxedRunner(o);
+      },
+      () => startSandboxedRunner(o),
+    );
   }
 
   private log(line: string): void {

@@ -27,6 +27,8 @@ const expectationKey = (params: Params, seed: number): string => `${formatParams
 export class TrustedRunner {
   private loaded = new Map<string, Promise<void>>();
   private expectations = new Map<string, Promise<Expectation & { ns: number }>>();
+  /** Expectations being computed now (the reference running in the trusted runner). */
+  private computing = new Set<Promise<unknown>>();
   /** The reference's time of one call at each point, from the expectations it computed. */
   readonly referenceNs = new Map<string, number>();
   /** The calls per sample chosen for each slot at each point, so later candidates of the session skip the trusted sides' warm-up. */
@@ -72,6 +74,10 @@ export class TrustedRunner {
     const kept = this.expectations.get(key);
     if (kept) return kept;
     const p = this.compute(params, seed);
+    // tracked until it settles, kept or not, and whether or not a redraw drops it meanwhile
+    this.computing.add(p);
+    const done = (): void => void this.computing.delete(p);
+    p.then(done, done);
     if (!o.once) this.expectations.set(key, p);
     return p;
   }
@@ -94,7 +100,7 @@ export class TrustedRunner {
 
   /** Resolves once no expectation is being computed: the trusted runner is idle before anything of it is timed. */
   async settled(): Promise<void> {
-    await Promise.allSettled([...this.expectations.values()]);
+    await Promise.allSettled([...this.computing]);
   }
 
   private async compute(params: Params, seed: number): Promise<Expectation & { ns: number }> {

@@ -32,9 +32,10 @@ function awkward(v: number): number {
 }
 
 /**
- * Draws held-out points: each axis log-uniform between a quarter of its smallest
- * public value and its largest, made awkward, not a public value, and the point's
- * work within the cap. The first point is drawn near the bottom of each range.
+ * Draws held-out points: made awkward, not a public value, and the point's work
+ * within the cap. The first point is drawn near the bottom of each range (from a
+ * quarter of its smallest public value); the others log-uniform between the
+ * smallest public value and the largest, unless the cap keeps refusing them.
  */
 export function drawHeldOut(axes: Record<string, number[]>, rng: Rng, o: HeldOutOptions): Params[] {
   const names = Object.keys(axes);
@@ -45,7 +46,7 @@ export function drawHeldOut(axes: Record<string, number[]>, rng: Rng, o: HeldOut
   const ranges = names.map((a) => {
     const vs = axes[a]!;
     const lo = Math.max(1, Math.floor(Math.min(...vs) / 4));
-    return { a, lo, hi: Math.max(lo + 8, Math.max(...vs)), values: new Set(vs) };
+    return { a, lo, min: Math.min(...vs), hi: Math.max(lo + 8, Math.max(...vs)), values: new Set(vs) };
   });
   for (const p of axisPoints(axes)) publicPoints.add(key(p));
   const out: Params[] = [];
@@ -57,8 +58,10 @@ export function drawHeldOut(axes: Record<string, number[]>, rng: Rng, o: HeldOut
       const low = i === 0 || t > TRIES / 2;
       const p: Params = {};
       for (const r of ranges) {
+        // the others from the public sizes up: below them, a kernel right only for whole tiles may have no tile to get wrong
+        const bottom = low ? r.lo : r.min;
         const top = low ? Math.min(r.hi, r.lo * 4 + 16) : r.hi;
-        let v = awkward(Math.exp(Math.log(r.lo) + rng.next() * (Math.log(top) - Math.log(r.lo))));
+        let v = awkward(Math.exp(Math.log(bottom) + rng.next() * (Math.log(top) - Math.log(bottom))));
         while (r.values.has(v) || isRound(v)) v = awkward(v + 1);
         p[r.a] = v;
       }

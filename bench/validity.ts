@@ -22,6 +22,9 @@
 // VALIDITY_STORED_PROCESSES processes per side when stored (the baseline
 // default), VALIDITY_MODES (stored-1,stored-k,interleaved,instructions; the
 // last needs valgrind, and is left out of the default when it is missing).
+// Every verdict (ratio, interval, each process's own change) is also written
+// as JSON to VALIDITY_JSON (default: a file in the temporary folder, named at
+// the end), so that a run can be read again without measuring again.
 import '../harness/measure/clock.ts';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,12 +69,12 @@ function benchFile(scale: number): string {
   return SET === 'harness' ? harnessBenchFile(scale) : ownBenchFile(scale);
 }
 
-/** bench:harness's functions, none of which the verdicts were tuned on. */
+/** bench:harness's functions, none of which the verdicts were tuned on; the plant scales the work, not the data it looks up in. */
 function harnessBenchFile(scale: number): string {
   return [
     "import { bench } from 'assay';",
     `import { FUNCTIONS } from ${JSON.stringify(FUNCTIONS_FILE)};`,
-    `for (const [name, f] of Object.entries(FUNCTIONS).slice(0, ${CASES})) bench(name, f.make(Math.round(f.n * ${scale})));`,
+    `for (const [name, f] of Object.entries(FUNCTIONS).slice(0, ${CASES})) bench(name, f.make(Math.round(f.n * ${scale}), f.n));`,
     '',
   ].join('\n');
 }
@@ -113,7 +116,7 @@ for (const [dir, scale] of [[dirs.same, 1], [dirs.slow, SLOWDOWN], [dirs.slowSto
 const plan = { paths: ['work.bench.ts'], measure: { budgetS: BUDGET } };
 
 interface Tally {
-  verdicts: CaseComparison[];
+  verdicts: Array<CaseComparison & { session: number }>;
   wallMs: number;
 }
 const tallies = Object.fromEntries(ALL_MODES.flatMap((m) => (['null', 'planted'] as const).map((c) => [`${m}/${c}`, { verdicts: [], wallMs: 0 }]))) as unknown as Record<`${Mode}/${'null' | 'planted'}`, Tally>;
@@ -179,13 +182,16 @@ for (let s = 0; s < SESSIONS; s++) {
       const cases = await RUN[mode](bDir);
       const t = tallies[`${mode}/${cond}`];
       t.wallMs += performance.now() - start;
-      t.verdicts.push(...cases);
+      t.verdicts.push(...cases.map((c) => ({ ...c, session: s })));
       const counts = cases.map((c) => `${c.variant}:${c.verdict}${c.ratio ? `(${((c.ratio - 1) * 100).toFixed(1)}%)` : ''}`).join(' ');
       process.stderr.write(`session ${s + 1}/${SESSIONS} ${mode} ${cond}: ${counts}\n`);
     }
   }
 }
 rmSync(root, { recursive: true, force: true });
+const jsonOut = process.env.VALIDITY_JSON ?? path.join(tmpdir(), `assay-validity-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+writeFileSync(jsonOut, JSON.stringify({ node: process.version, set: SET, sessions: SESSIONS, budget_s: BUDGET, planted: PLANTED, processes: PROCESSES, stored_processes: STORED_PROCESSES, tallies }, null, 1));
+process.stderr.write(`every verdict: ${jsonOut}\n`);
 
 const pct = (x: number, n: number): string => (n ? `${((100 * x) / n).toFixed(1)}%` : 'n/a');
 const rows: string[] = [];
@@ -207,6 +213,18 @@ for (const mode of ALL_MODES.filter((m) => MODES.includes(m))) {
     `| ${LABEL[mode]} | ×${PLANTED[mode]} | ${nul.verdicts.length} | ${fp} | **${pct(fp, nul.verdicts.length)}** | ${pct(same, nul.verdicts.length)} | ${pl.verdicts.length} | ${det} | **${pct(det, pl.verdicts.length)}** | ${wrong} | ${perVerdict.toFixed(2)} s |`,
   );
 }
+/** The median, over verdicts, of the standard deviation of the processes' (pairs') own changes, in %: what one process's luck moves. */
+function processSpread(cs: CaseComparison[]): string {
+  const sds = cs
+    .map((c) => c.per_process?.map(Math.log))
+    .filter((l): l is number[] => Array.isArray(l) && l.length > 1)
+    .map((l) => {
+      const m = l.reduce((a, b) => a + b, 0) / l.length;
+      return Math.sqrt(l.reduce((a, b) => a + (b - m) ** 2, 0) / (l.length - 1));
+    })
+    .sort((a, b) => a - b);
+  return sds.length ? (100 * sds[Math.floor(sds.length / 2)]!).toFixed(1) : '–';
+}
 // per bench function, which shows the kinds of work whose speed a process's luck decides
 const perCase: string[] = [];
 for (const mode of ALL_MODES.filter((m) => MODES.includes(m))) {
@@ -217,7 +235,7 @@ for (const mode of ALL_MODES.filter((m) => MODES.includes(m))) {
     const fp = nul.filter((c) => c.verdict === 'faster' || c.verdict === 'slower').length;
     const det = pl.filter((c) => c.verdict === 'slower').length;
     const spread = (cs: CaseComparison[]): string => cs.map((c) => (c.ratio ? `${((c.ratio - 1) * 100).toFixed(1)}` : '–')).join(' ');
-    perCase.push(`| ${mode} | ${name} | ${fp}/${nul.length} | ${det}/${pl.length} | ${spread(nul)} | ${spread(pl)} |`);
+    perCase.push(`| ${mode} | ${name} | ${fp}/${nul.length} | ${det}/${pl.length} | ${processSpread([...nul, ...pl])} | ${spread(nul)} | ${spread(pl)} |`);
   }
 }
 process.stdout.write(
@@ -229,10 +247,10 @@ process.stdout.write(
     '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     ...rows,
     '',
-    'Per bench function (changes in %, one per session):',
+    "Per bench function (changes in %, one per session; the spread is the median standard deviation, in %, of each process's or runner pair's own change):",
     '',
-    '| mode | case | false positives | detected | changes, A = A | changes, planted |',
-    '|---|---|--:|--:|---|---|',
+    '| mode | case | false positives | detected | spread between processes | changes, A = A | changes, planted |',
+    '|---|---|--:|--:|--:|---|---|',
     ...perCase,
     '',
   ].join('\n'),

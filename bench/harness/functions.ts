@@ -1,8 +1,11 @@
 // The functions bench:harness measures: eleven kinds of JS work, each at a size
 // N and 2N, so that the ratio of their times should read 2. Each factory builds
-// its data once and returns the function to time.
+// its data once and returns the function to time. `size`, n unless given, is
+// the size of the data that the work runs over (a table to look up in): the
+// planted slowdown of bench:validity scales n alone, so that the scaled copy
+// does more of the same work, not work on a different table.
 
-export type Factory = (n: number) => () => unknown;
+export type Factory = (n: number, size?: number) => () => unknown;
 
 const seeded = (len: number): Float64Array => Float64Array.from({ length: len }, (_, i) => ((i * 7919) % 1000) / 7);
 
@@ -40,21 +43,25 @@ export const FUNCTIONS: Record<string, { n: number; make: Factory }> = {
   },
   'Map lookups': {
     n: 1000,
-    make: (n) => {
+    make: (n, size = n) => {
       const m = new Map<number, number>();
-      for (let i = 0; i < n; i++) m.set(i, i * 2);
+      for (let i = 0; i < size; i++) m.set(i, i * 2);
       return () => {
         let s = 0;
-        for (let i = 0; i < n; i++) s += m.get(i)!;
+        // k walks the table and wraps at its end, in every copy (at n = size, on the last lookup)
+        for (let i = 0, k = 0; i < n; i++) {
+          s += m.get(k)!;
+          if (++k === size) k = 0;
+        }
         return s;
       };
     },
   },
   'Set has': {
     n: 1000,
-    make: (n) => {
-      const set = new Set<string>(Array.from({ length: n }, (_, i) => `k${i}`));
-      const keys = Array.from({ length: n }, (_, i) => `k${(i * 7) % (2 * n)}`);
+    make: (n, size = n) => {
+      const set = new Set<string>(Array.from({ length: size }, (_, i) => `k${i}`));
+      const keys = Array.from({ length: n }, (_, i) => `k${(i * 7) % (2 * size)}`);
       return () => {
         let c = 0;
         for (const k of keys) if (set.has(k)) c++;

@@ -21,11 +21,14 @@ import { compareCase, pairedRatioOfMedians, ratioHalfWidth, sideOf, type CaseCom
  * whose speed depends on the process (GC-heavy code, JIT tiering luck) look
  * like a change; with several, such a case shows a wide interval instead. The
  * interval over k pairs is a Student t one with k - 1 degrees of freedom, whose
- * half-width is t(k-1)/sqrt(k) of the pairs' spread: 2.48 at three pairs, 1.24
- * at five. Five pairs halve the interval that three gave, for four more
- * process start-ups (about half a second each).
+ * half-width is t(k-1)/sqrt(k) of the pairs' spread: 1.24 at five pairs, 0.72
+ * at ten. Pairs of identical code differ by about 1% on CPU-bound work, so at
+ * five pairs the interval of a 5% change still reached below the 2% threshold
+ * in one session in nine; at ten, a planted 5% was found in 39 of 40 sessions
+ * of CPU-bound work (docs/results.md). The budget is shared by the pairs, so
+ * more pairs cost their start-up and warm-up (about a second per verdict).
  */
-export const DEFAULT_PROCESSES = 5;
+export const DEFAULT_PROCESSES = 10;
 
 /** Resamples per stopping check: enough for the interval's width, cheaper than the final 2000. */
 const CHECK_RESAMPLES = 500;

@@ -81,7 +81,7 @@ Verdict options (compare, ab, run --baseline):
 
 ab options: the run options above (filters, --problem, --backend, --time, --quick), and
   --no-install          use the checkouts as they are, without npm ci or build
-  --processes K         runner processes per side, taking turns (default 5)
+  --processes K         runner processes per side, taking turns (default 10)
   --measure instructions   count instructions instead: one runner per side under callgrind,
                         both counting each case at the same time (--processes does not apply)
 

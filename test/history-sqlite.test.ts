@@ -116,13 +116,20 @@ describe('SQLite history store', () => {
 
   it('is sound after a process is SIGKILLed mid-record, with that run whole or absent', async () => {
     const file = path.join(tmp, 'killed.sqlite');
-    const p = spawn(process.execPath, ['--import', 'tsx', RECORD, file, 'k', '2', '1500', '40'], { cwd: ROOT });
+    // three runs of 1500 cases; the kill lands halfway into the second, timed by how long
+    // the first took to record (a fixed delay let a fast machine finish before the signal)
+    const p = spawn(process.execPath, ['--import', 'tsx', RECORD, file, 'k', '3', '1500', '40'], { cwd: ROOT });
     let out = '';
+    let began0 = 0;
+    let took0 = 0;
     const killed = new Promise<void>((resolve) => {
       p.stdout.on('data', (d: Buffer) => {
+        const now = performance.now();
+        const before = out;
         out += d.toString();
-        // the second run is large: 100 ms into its transaction, it is being written
-        if (out.includes('begin 1')) setTimeout(() => p.kill('SIGKILL'), 100);
+        if (!before.includes('begin 0') && out.includes('begin 0')) began0 = now;
+        if (!before.includes('done 0') && out.includes('done 0')) took0 = now - began0;
+        if (!before.includes('begin 1') && out.includes('begin 1')) setTimeout(() => p.kill('SIGKILL'), Math.max(1, took0 / 2));
       });
       p.on('exit', () => resolve());
     });

@@ -37,6 +37,7 @@ import { DEFAULT_BUDGET_S } from '../harness/measure/measure.ts';
 import { requireValgrind } from '../harness/runner/callgrind.ts';
 import { RunnerClient } from '../harness/runner/client.ts';
 import { runCounted } from '../harness/runner/counted-run.ts';
+import { mean } from '../harness/stats/summary.ts';
 import { compareCases, DEFAULT_INSTRUCTION_THRESHOLD, DEFAULT_THRESHOLD, type CaseComparison } from '../harness/stats/compare.ts';
 
 const SESSIONS = Number(process.env.VALIDITY_SESSIONS ?? 10);
@@ -219,10 +220,11 @@ function processSpread(cs: CaseComparison[]): string {
     .map((c) => c.per_process?.map(Math.log))
     .filter((l): l is number[] => Array.isArray(l) && l.length > 1)
     .map((l) => {
-      const m = l.reduce((a, b) => a + b, 0) / l.length;
+      const m = mean(l);
       return Math.sqrt(l.reduce((a, b) => a + (b - m) ** 2, 0) / (l.length - 1));
     })
     .sort((a, b) => a - b);
+  // the upper middle one of an even count, as the figures in docs/results.md were read
   return sds.length ? (100 * sds[Math.floor(sds.length / 2)]!).toFixed(1) : '–';
 }
 // per bench function, which shows the kinds of work whose speed a process's luck decides

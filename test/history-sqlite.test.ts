@@ -127,9 +127,10 @@ describe('SQLite history store', () => {
         const now = performance.now();
         const before = out;
         out += d.toString();
-        if (!before.includes('begin 0') && out.includes('begin 0')) began0 = now;
-        if (!before.includes('done 0') && out.includes('done 0')) took0 = now - began0;
-        if (!before.includes('begin 1') && out.includes('begin 1')) setTimeout(() => p.kill('SIGKILL'), Math.max(1, took0 / 2));
+        const arrived = (line: string): boolean => !before.includes(line) && out.includes(line);
+        if (arrived('begin 0')) began0 = now;
+        if (arrived('done 0')) took0 = now - began0;
+        if (arrived('begin 1')) setTimeout(() => p.kill('SIGKILL'), Math.max(1, took0 / 2));
       });
       p.on('exit', () => resolve());
     });

@@ -14,7 +14,8 @@
 // detection rate of the planted slowdown, and the wall time per verdict.
 // Size through the environment: VALIDITY_SESSIONS (default 10) sessions,
 // VALIDITY_SET (`own`: ten functions of five kinds at two sizes; `harness`: the
-// twelve functions of bench:harness, which the stored target is checked on),
+// twelve functions of bench:harness, which the stored target is checked on;
+// VALIDITY_FUNCTIONS=name,name takes some of them),
 // VALIDITY_TIME seconds of budget per case (default: Assay's default),
 // VALIDITY_SLOWDOWN planted for interleaved (1.05) and VALIDITY_SLOWDOWN_STORED
 // for stored (1.10) and VALIDITY_SLOWDOWN_COUNTED for instructions (1.02),
@@ -38,11 +39,17 @@ import { requireValgrind } from '../harness/runner/callgrind.ts';
 import { RunnerClient } from '../harness/runner/client.ts';
 import { runCounted } from '../harness/runner/counted-run.ts';
 import { mean } from '../harness/stats/summary.ts';
+import { FUNCTIONS } from './harness/functions.ts';
 import { compareCases, DEFAULT_INSTRUCTION_THRESHOLD, DEFAULT_THRESHOLD, type CaseComparison } from '../harness/stats/compare.ts';
 
 const SESSIONS = Number(process.env.VALIDITY_SESSIONS ?? 10);
 const CASES = Math.min(12, Number(process.env.VALIDITY_CASES ?? 12));
 const SET = process.env.VALIDITY_SET ?? 'own';
+/** The harness set's functions: VALIDITY_FUNCTIONS names them, comma-separated; else the first VALIDITY_CASES. */
+const ONLY = (process.env.VALIDITY_FUNCTIONS ?? '').split(',').filter(Boolean);
+const unknownFunction = ONLY.find((name) => !(name in FUNCTIONS));
+if (unknownFunction) throw new Error(`VALIDITY_FUNCTIONS: no function "${unknownFunction}"; they are ${Object.keys(FUNCTIONS).join(', ')}`);
+const HARNESS_NAMES = ONLY.length ? ONLY : Object.keys(FUNCTIONS).slice(0, CASES);
 const BUDGET = Number(process.env.VALIDITY_TIME ?? DEFAULT_BUDGET_S);
 const SLOWDOWN = Number(process.env.VALIDITY_SLOWDOWN ?? 1.05);
 const SLOWDOWN_STORED = Number(process.env.VALIDITY_SLOWDOWN_STORED ?? 1.1);
@@ -75,7 +82,8 @@ function harnessBenchFile(scale: number): string {
   return [
     "import { bench } from 'assay';",
     `import { FUNCTIONS } from ${JSON.stringify(FUNCTIONS_FILE)};`,
-    `for (const [name, f] of Object.entries(FUNCTIONS).slice(0, ${CASES})) bench(name, f.make(Math.round(f.n * ${scale}), f.n));`,
+    `const names = ${JSON.stringify(HARNESS_NAMES)};`,
+    `for (const name of names) bench(name, FUNCTIONS[name]!.make(Math.round(FUNCTIONS[name]!.n * ${scale}), FUNCTIONS[name]!.n));`,
     '',
   ].join('\n');
 }

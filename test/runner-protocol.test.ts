@@ -69,6 +69,20 @@ describe('runner process', () => {
     await expect(dying.plan({ paths: ['exits.bench.ts'] })).rejects.toThrow(RunnerError);
   });
 
+  it("starts every runner with glibc's mmap threshold fixed, unless the environment sets its own", async () => {
+    const planned = async (env?: NodeJS.ProcessEnv): Promise<string[]> => {
+      const r = await RunnerClient.start({ cwd: fileURLToPath(new URL('./fixtures/runner/', import.meta.url)), output: null, ...(env ? { env } : {}) });
+      try {
+        return (await r.plan({ paths: ['malloc.bench.ts'] })).map((c) => c.id);
+      } finally {
+        await r.shutdown();
+      }
+    };
+    expect(await planned()).toEqual(['malloc.bench.ts/mmap threshold 131072']);
+    expect(await planned({ MALLOC_MMAP_THRESHOLD_: '65536' })).toEqual(['malloc.bench.ts/mmap threshold 65536']);
+    expect(await planned({ GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=65536' })).toEqual(['malloc.bench.ts/mmap threshold glibc default']);
+  });
+
   it('stops a case that hangs when its time limit passes', async () => {
     const hung = await RunnerClient.start({ cwd: fileURLToPath(new URL('./fixtures/runner/', import.meta.url)), output: null, label: 'hung' });
     await hung.plan({ paths: ['hangs.bench.ts'] });

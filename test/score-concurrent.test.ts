@@ -2,11 +2,12 @@
 // measure one at a time: the machine-wide measure lock (flock through the
 // addon) orders them, and the one that waited says for whom and how long.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Score } from '../harness/model/types.ts';
+import { acquireMeasureLock, type LockHolder } from '../harness/score/lock.ts';
 import { ROOT } from './helpers.ts';
 
 const BIN = path.join(ROOT, 'harness/cli/assay.mjs');
@@ -48,6 +49,29 @@ describe('two assay score runs at once', () => {
     if (second.score.cost.stages.measure!.lock_wait_s! > 0.05) {
       expect(waited.detail).toMatch(new RegExp(`waited \\d+\\.\\d+ s for pid \\d+ \\(assay score tiny ${first.score.candidate.replace(/[.]/g, '\\.')}\\)`));
       expect(second.stderr).toMatch(/waiting for the measure lock, held by pid \d+/);
+    }
+  });
+
+  it('a waiter names the holder as soon as the holder has written its name, not only every two seconds', async () => {
+    const lockDir = mkdtempSync(path.join(tmpdir(), 'assay-lock-'));
+    const lock = path.join(lockDir, 'measure.lock');
+    try {
+      const held = await acquireMeasureLock('holder A', undefined, lock);
+      // the window between taking the lock and writing its name: the waiter's first look finds no name
+      unlinkSync(`${lock}.holder.json`);
+      const heard: Array<LockHolder | null> = [];
+      const waiter = acquireMeasureLock('waiter B', (h) => heard.push(h), lock);
+      await new Promise((r) => setTimeout(r, 80));
+      writeFileSync(`${lock}.holder.json`, JSON.stringify({ pid: 4242, what: 'holder A', since: Date.now() }));
+      await new Promise((r) => setTimeout(r, 300));
+      held.release();
+      const got = await waiter;
+      got.release();
+      expect(heard[0]).toBeNull();
+      expect(heard.find((h) => h !== null)).toMatchObject({ pid: 4242, what: 'holder A' });
+      expect(got.waitedFor).toMatchObject({ pid: 4242 });
+    } finally {
+      rmSync(lockDir, { recursive: true, force: true });
     }
   });
 });

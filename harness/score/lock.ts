@@ -47,9 +47,9 @@ function readHolder(file: string): LockHolder | null {
 }
 
 /**
- * Waits for the measure lock and takes it. `onWait` hears, every couple of
- * seconds while it waits, who holds the lock and how long this process has
- * waited. Throws only where no way to take a lock exists.
+ * Waits for the measure lock and takes it. `onWait` hears who holds the lock
+ * and how long this process has waited: as soon as a holder is known, and then
+ * every couple of seconds while it waits. Throws only where no way to take a lock exists.
  */
 export async function acquireMeasureLock(what: string, onWait?: (holder: LockHolder | null, waitedS: number) => void, file = measureLockPath()): Promise<HeldLock> {
   // a fleet worker holds this host's lock for the whole job it runs this process for (harness/fleet/)
@@ -57,12 +57,16 @@ export async function acquireMeasureLock(what: string, onWait?: (holder: LockHol
   const t0 = Date.now();
   let holder: LockHolder | null = null;
   let lastReport = t0;
+  /** The holder last reported: a holder seen for the first time is reported at once (the holder writes its name just after it takes the lock, so the first look can miss it). */
+  let told: number | null = null;
+  const report = (): void => {
+    lastReport = Date.now();
+    told = holder?.pid ?? null;
+    onWait?.(holder, (Date.now() - t0) / 1000);
+  };
   const waiting = (): void => {
     holder = readHolder(file) ?? holder;
-    if (Date.now() - lastReport >= REPORT_MS) {
-      lastReport = Date.now();
-      onWait?.(holder, (Date.now() - t0) / 1000);
-    }
+    if ((holder && holder.pid !== told) || Date.now() - lastReport >= REPORT_MS) report();
   };
   const took = (how: string, release: () => void): HeldLock => {
     writeFileAtomic(`${file}.holder.json`, JSON.stringify({ pid: process.pid, what, since: Date.now() } satisfies LockHolder));
@@ -74,16 +78,18 @@ export async function acquireMeasureLock(what: string, onWait?: (holder: LockHol
     const fd = s.addon.lockOpen(file);
     for (let first = true; ; first = false) {
       if (s.addon.lockTry(fd)) return took('flock() through the addon', () => s.addon.lockRelease(fd));
-      if (first) onWait?.(readHolder(file), 0);
-      waiting();
+      if (first) {
+        holder = readHolder(file);
+        report();
+      } else waiting();
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
   }
-  return viaFlockCommand(file, what, onWait, took, waiting);
+  return viaFlockCommand(file, took, waiting);
 }
 
 /** The lock held by `flock FILE sh -c '...'`, which holds it until its stdin closes (so also when this process dies). */
-function viaFlockCommand(file: string, _what: string, onWait: ((h: LockHolder | null, s: number) => void) | undefined, took: (how: string, release: () => void) => HeldLock, waiting: () => void): Promise<HeldLock> {
+function viaFlockCommand(file: string, took: (how: string, release: () => void) => HeldLock, waiting: () => void): Promise<HeldLock> {
   return new Promise((resolve, reject) => {
     let child: ChildProcess;
     try {
@@ -93,7 +99,7 @@ function viaFlockCommand(file: string, _what: string, onWait: ((h: LockHolder | 
       return;
     }
     const timer = setInterval(waiting, POLL_MS * 4);
-    onWait?.(readHolder(file), 0);
+    waiting();
     child.on('error', (e) => {
       clearInterval(timer);
       reject(new Error(`no way to take the measure lock: the native addon is not built and flock(1) cannot be run (${e.message})`));

@@ -24,20 +24,37 @@ export type BatchLoop = (k: number) => unknown;
 /** Distinct functions the loop's call site sees before the code under test: more than V8's polymorphic limit of four. */
 const DECOYS = 8;
 
+let freshSources = 0;
+
+/**
+ * `new Function(...params, body)`, compiled from a source that no earlier call
+ * used. V8 caches what `new Function` compiles by its source, and every function
+ * made from one source shares its type feedback and its optimized code; so
+ * does every closure made by one function literal. A case counted through
+ * such shared code ran with what V8 had made for an earlier case, until a
+ * collection dropped the earlier case's functions (held weakly there), at a
+ * moment that differed between processes: a JS kernel, inlined into its
+ * loop or not, counted 20 or 46 instructions per element.
+ */
+export function freshFunction(params: string[], body: string): Function {
+  return new Function(...params, `${body}\n// assay: a source of its own (${++freshSources})`);
+}
+
 /**
  * Builds a loop for one function, with no option branches inside it, and a call
- * site that will not inline it. With `inlinable`, the call site sees the
- * function alone, and optimizing the loop inlines it: instruction counts ask
- * for that (instructions.ts), since they optimize the loop at a fixed point
- * rather than leave its tier-up to V8.
+ * site that will not inline it. With `inlinable`, the loop is compiled from a
+ * source of its own, its call site sees the function alone, and optimizing the
+ * loop inlines it: instruction counts ask for that (instructions.ts), since they
+ * optimize the loop at a fixed point rather than leave its tier-up to V8.
  */
 export function compileBatchLoop(inv: Invocable, o: { inlinable?: boolean } = {}): BatchLoop {
   if (o.inlinable) {
     const body = inv.async
       ? 'return async function batch(k) { let r; for (let i = 0; i < k; i++) r = await fn(); return r; };'
       : 'return function batch(k) { let r; for (let i = 0; i < k; i++) r = fn(); return r; };';
-    return new Function('fn', body)(inv.fn) as BatchLoop;
+    return freshFunction(['fn'], body)(inv.fn) as BatchLoop;
   }
+  // one source for every case: its call site is megamorphic from the first case on, so what the cases share changes nothing
   const body = inv.async
     ? 'return async function batch(fn, k) { let r; for (let i = 0; i < k; i++) r = await fn(); return r; };'
     : 'return function batch(fn, k) { let r; for (let i = 0; i < k; i++) r = fn(); return r; };';

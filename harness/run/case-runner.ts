@@ -4,6 +4,7 @@
 import { availabilityOf, backendFor } from '../backends/registry.ts';
 import { type BoundKernel, type Details, type PreparedKernel } from '../backends/backend.ts';
 import { measuringClock } from '../measure/clock.ts';
+import { freshFunction } from '../measure/batching.ts';
 import { measureWork, type MeasureOptions, type Measurement } from '../measure/measure.ts';
 import { countInstructions } from '../measure/instructions.ts';
 import type { MeasurableWork } from '../measure/sampler.ts';
@@ -209,7 +210,9 @@ async function bindKernel(k: PreparedKernel, exp: Expectation, outputs: Tensors)
   const first = k.run(exp.inputs, outputs, exp.params);
   const async = isThenable(first);
   if (async) await first;
-  return { mode: 'call', fn: () => k.run(exp.inputs, outputs, exp.params), async };
+  // the call is compiled from a source of its own, so that its feedback and optimized code are this case's alone (freshFunction)
+  const fn = freshFunction(['k', 'inputs', 'outputs', 'params'], 'return () => k.run(inputs, outputs, params);')(k, exp.inputs, outputs, exp.params) as () => unknown;
+  return { mode: 'call', fn, async };
 }
 
 /** Where an artifact's own error points, when it says. */

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import type { KernelFn } from '../../model/types.ts';
 import type { Backend, PrepareOptions, PreparedKernel } from '../backend.ts';
+import { freshFunction } from '../../measure/batching.ts';
 
 export const jsBackend: Backend = {
   kind: 'js',
@@ -20,7 +21,9 @@ export const jsBackend: Backend = {
       throw new Error(`${file}: the default export must be a function (inputs, outputs, params); found ${typeof mod.default}`);
     }
     const fn = mod.default as KernelFn;
-    return { run: (inputs, outputs, params) => fn(inputs, outputs, params) };
+    // a caller of its own for each instance: one arrow here would be every kernel's caller, its call site's
+    // feedback shared by all of them, and whether this kernel is inlined into it would depend on the others
+    return { run: freshFunction(['fn'], 'return (inputs, outputs, params) => fn(inputs, outputs, params);')(fn) as KernelFn };
   },
 };
 

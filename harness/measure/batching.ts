@@ -25,6 +25,8 @@ export type BatchLoop = (k: number) => unknown;
 const DECOYS = 8;
 
 let freshSources = 0;
+/** Taken when Assay loads, before any code under test: code that replaces globalThis.Function later does not reach these. */
+const FunctionConstructor = Function;
 
 /**
  * `new Function(...params, body)`, compiled from a source that no earlier call
@@ -37,7 +39,7 @@ let freshSources = 0;
  * loop or not, counted 20 or 46 instructions per element.
  */
 export function freshFunction(params: string[], body: string): Function {
-  return new Function(...params, `${body}\n// assay: a source of its own (${++freshSources})`);
+  return new FunctionConstructor(...params, `${body}\n// assay: a source of its own (${++freshSources})`);
 }
 
 /**
